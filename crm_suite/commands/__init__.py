@@ -1,0 +1,67 @@
+"""`bench --site S crm-suite ...` commands: demo data and benchmarks."""
+
+import json
+import time
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+@click.group("crm-suite")
+def crm_suite_group():
+	"""crm_suite: demo data and benchmarks."""
+
+
+@crm_suite_group.command("demo")
+@click.option("--customers", default=500, show_default=True, type=click.IntRange(min=1), help="Customers to create")
+@click.option("--seed", default=42, show_default=True, type=int, help="Random seed; same seed, same data")
+@click.option(
+	"--bulk",
+	is_flag=True,
+	help="Benchmark scale: raw inserts that SKIP ERPNext controllers (no ledger, no validation)",
+)
+@click.option("--invoice-lines", default=None, type=click.IntRange(min=1), help="Bulk only: invoice lines in total")
+@pass_context
+def demo(context, customers, seed, bulk, invoice_lines):
+	"""Create reproducible demo data from ERPNext's own documents."""
+	import frappe
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		started = time.perf_counter()
+		if bulk:
+			from crm_suite.demo.bulk import build_bulk
+
+			summary = build_bulk(customers=customers, seed=seed, invoice_lines=invoice_lines)
+		else:
+			from crm_suite.demo import build_demo
+
+			summary = build_demo(customers=customers, seed=seed)
+		summary["seconds"] = round(time.perf_counter() - started, 1)
+		click.echo(json.dumps(summary, indent=1, default=str))
+	finally:
+		frappe.destroy()
+
+
+@crm_suite_group.command("benchmark")
+@click.argument("name", required=False)
+@click.option("--baseline-site", help="A site with ERPNext alone, on the same bench (overhead benchmark)")
+@click.option("--rounds", default=5, show_default=True, type=click.IntRange(min=1))
+@click.option("--output", type=click.Path(dir_okay=False), help="Where to write the JSON result")
+@pass_context
+def benchmark(context, name, baseline_site, rounds, output):
+	"""Run a benchmark (all when NAME is omitted) and write its JSON result."""
+	from crm_suite.benchmarks import BENCHMARKS, run_benchmark
+
+	site = get_site(context)
+	names = [name] if name else list(BENCHMARKS)
+	for bench_name in names:
+		if bench_name not in BENCHMARKS:
+			raise click.BadParameter(f"unknown benchmark {bench_name!r}; known: {', '.join(BENCHMARKS)}")
+		path = run_benchmark(bench_name, site=site, baseline_site=baseline_site, rounds=rounds, output=output)
+		click.echo(f"{bench_name}: {path}")
+
+
+commands = [crm_suite_group]

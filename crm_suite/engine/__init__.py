@@ -1,0 +1,1 @@
+"""crm_suite's domain core: plain Python over plain data. Never imports frappe."""

@@ -1,0 +1,86 @@
+"""Install, migrate and uninstall hooks. Everything here is idempotent: run it twice, get one result."""
+
+import frappe
+from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
+
+from crm_suite.setup.custom_fields import get_custom_fields, iter_fieldnames
+from crm_suite.setup.roles import ROLES, role_names
+
+CUSTOM_FIELD_MODULE = "Customer 360"
+
+
+def after_install():
+	setup()
+
+
+def after_migrate():
+	setup()
+
+
+def setup():
+	"""Bring roles and custom fields to the current definitions."""
+	create_roles()
+	sync_custom_fields()
+
+
+def create_roles():
+	for role in ROLES:
+		if frappe.db.exists("Role", role["role_name"]):
+			continue
+		frappe.get_doc({"doctype": "Role", **role}).insert(ignore_permissions=True)
+
+
+def sync_custom_fields():
+	"""Create missing fields and update changed ones; unchanged fields cost one SELECT each."""
+	wanted = {}
+	for doctype, fields in get_custom_fields().items():
+		wanted[doctype] = [{**df, "module": CUSTOM_FIELD_MODULE} for df in fields]
+
+	existing = {
+		(d.dt, d.fieldname): d
+		for d in frappe.get_all(
+			"Custom Field",
+			filters={"fieldname": ("like", "crms\\_%")},
+			fields=["name", "dt", "fieldname", *_compared_properties(wanted)],
+		)
+	}
+	changed: dict[str, list[dict]] = {}
+	for doctype, fields in wanted.items():
+		for df in fields:
+			current = existing.get((doctype, df["fieldname"]))
+			if current is None or any(_differs(current.get(k), v) for k, v in df.items()):
+				changed.setdefault(doctype, []).append(df)
+	if changed:
+		create_custom_fields(changed, update=True)
+
+
+def _compared_properties(wanted: dict) -> list[str]:
+	keys = {k for fields in wanted.values() for df in fields for k in df}
+	return sorted(keys - {"fieldname"})
+
+
+def _differs(current, wanted) -> bool:
+	if isinstance(wanted, int) and not isinstance(wanted, bool):
+		return int(current or 0) != wanted
+	return (current or "") != (wanted or "")
+
+
+def before_uninstall():
+	delete_custom_fields()
+	delete_roles()
+
+
+def delete_custom_fields():
+	for doctype, fieldname in iter_fieldnames():
+		name = frappe.db.get_value("Custom Field", {"dt": doctype, "fieldname": fieldname})
+		if name:
+			frappe.delete_doc("Custom Field", name, ignore_permissions=True, force=True)
+	for doctype in get_custom_fields():
+		frappe.clear_cache(doctype=doctype)
+
+
+def delete_roles():
+	"""Remove our roles and their assignments; ERPNext's reused roles are left alone."""
+	for role in role_names():
+		if frappe.db.exists("Role", role):
+			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
