@@ -6,7 +6,9 @@ app_email = "dev@crm-suite.invalid"
 app_license = "mit"
 
 # ERPNext must be installed first: we extend its Customer, Lead, Issue, Call Log ... doctypes.
-required_apps = ["erpnext"]
+# "org/repo" form (as HRMS does): frappe resolves a bare "erpnext" by asking GitHub for its org,
+# which fails offline; bench get-app also reads this to fetch the dependency.
+required_apps = ["frappe/erpnext"]
 
 # Keep the `# begin: auto-generated types` blocks in controllers up to date in developer mode.
 export_python_type_annotations = True

@@ -120,7 +120,7 @@ def test_hook_paths_resolve(key, path):
 def test_hooks_require_erpnext():
 	tree = ast.parse((APP / "hooks.py").read_text())
 	values = {n.targets[0].id: n.value for n in tree.body if isinstance(n, ast.Assign)}
-	assert ast.literal_eval(values["required_apps"]) == ["erpnext"]
+	assert ast.literal_eval(values["required_apps"]) == ["frappe/erpnext"]
 
 
 def test_patches_resolve():

@@ -365,9 +365,13 @@ class DemoBuilder:
 				"description": issue.subject,
 			}
 		).insert(ignore_permissions=True)
-		values = {"status": issue.status}
+		values = {"status": issue.status, "opening_time": "10:00:00"}
+		if issue.status != "Open":
+			values["first_responded_on"] = _at(issue.opened, 11)
+			values["first_response_time"] = 3600
 		if issue.status in ("Resolved", "Closed"):
-			values["resolution_date"] = _at(issue.opened + timedelta(days=1), 16)
+			values["resolution_time"] = 30 * 3600
+			values["sla_resolution_date"] = _at(issue.opened + timedelta(days=1), 16)
 		frappe.db.set_value("Issue", doc.name, values, update_modified=False)
 		_backdate("Issue", doc.name, issue.opened)
 

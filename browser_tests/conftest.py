@@ -1,0 +1,46 @@
+"""Playwright driving Debian's chromium against a running desk (started by scripts/test.sh)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CRM_SUITE_CHROMIUM", "/usr/bin/chromium")
+URL = os.environ.get("CRM_SUITE_URL", "")
+SHOTS = Path(os.environ.get("CRM_SUITE_SCREENSHOTS", Path(__file__).parent / "screenshots"))
+ARGS = [
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-quic",
+	"--no-first-run",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+]
+# Sites named *.localhost resolve to loopback inside chromium; say so explicitly anyway.
+HOST_RULES = "--host-resolver-rules=MAP *.localhost 127.0.0.1"
+
+
+@pytest.fixture(scope="session")
+def base_url():
+	if not URL:
+		pytest.fail("CRM_SUITE_URL is not set: run browser checks through scripts/test.sh")
+	return URL
+
+
+@pytest.fixture(scope="session")
+def browser():
+	from playwright.sync_api import sync_playwright
+
+	if not Path(CHROMIUM).exists():
+		pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
+	with sync_playwright() as p:
+		b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[*ARGS, HOST_RULES])
+		yield b
+		b.close()
+
+
+@pytest.fixture(scope="session")
+def shots():
+	SHOTS.mkdir(parents=True, exist_ok=True)
+	return SHOTS
