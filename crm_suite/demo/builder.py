@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from datetime import date, datetime, time as dtime, timedelta
 
 import frappe
@@ -38,6 +39,10 @@ class DemoBuilder:
 
 	def build(self) -> dict:
 		frappe.flags.mute_emails = True
+		with _no_gravatar_lookups():
+			return self._build()
+
+	def _build(self) -> dict:
 		self._step("masters", self.ensure_masters, 1)
 		self._step("customers", self.make_customers, len(self.plan.customers))
 		self._step("leads", self.make_leads, len(self.plan.leads))
@@ -405,6 +410,21 @@ class DemoBuilder:
 			return False
 		doc.insert(ignore_permissions=True)
 		_backdate("Call Log", doc.name, call.start)
+
+
+@contextmanager
+def _no_gravatar_lookups():
+	"""Contact and Lead ask gravatar.com for every new email address (5 s timeout each when offline,
+	and a third-party call per customer). Demo addresses are fictional, so skip the lookup."""
+	import erpnext.crm.doctype.lead.lead as lead_module
+	import frappe.contacts.doctype.contact.contact as contact_module
+
+	saved = contact_module.has_gravatar, lead_module.has_gravatar
+	contact_module.has_gravatar = lead_module.has_gravatar = lambda email: ""
+	try:
+		yield
+	finally:
+		contact_module.has_gravatar, lead_module.has_gravatar = saved
 
 
 def _ensure(doctype: str, name: str, values: dict) -> None:
