@@ -13,6 +13,12 @@ def test_workspace_opens_without_errors(browser, base_url, shots, device):
 	errors = []
 	page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
 	page.on(
+		"response",
+		lambda r: r.status >= 400
+		and not any(s in r.url for s in IGNORED_CONSOLE)
+		and errors.append(f"HTTP {r.status}: {r.url}"),
+	)
+	page.on(
 		"console",
 		lambda msg: msg.type == "error"
 		and not any(s in msg.text for s in IGNORED_CONSOLE)

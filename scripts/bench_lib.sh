@@ -75,6 +75,9 @@ bench_link_checkout() {
 		[ -n "$(tail -c1 "$BENCH/sites/apps.txt")" ] && echo >>"$BENCH/sites/apps.txt"
 		echo crm_suite >>"$BENCH/sites/apps.txt"
 	fi
+	# Test tooling frappe lists as dev dependencies (`bench setup requirements --dev`).
+	"$BENCH/env/bin/python" -c "import xmlrunner, playwright" 2>/dev/null \
+		|| "$BENCH/env/bin/pip" install -q unittest-xml-reporting playwright pytest >/dev/null || return 1
 	"$BENCH/env/bin/pip" install -q --no-deps --no-build-isolation -e "$app" >/dev/null 2>&1 \
 		|| "$BENCH/env/bin/pip" install -q --no-deps -e "$app" >/dev/null || return 1
 	if [ ! -e "$BENCH/sites/assets/crm_suite" ] && [ -d "$BENCH/sites/assets" ]; then
@@ -105,18 +108,30 @@ bench_prepare_site() {
 }
 
 # Web server and socket.io, as `bench start` runs them (without socket.io the desk logs errors).
+# socket.io authenticates each browser by calling the site back at the page's origin, so the site
+# name must resolve on this machine: the same /etc/hosts line `bench --site S add-to-hosts` writes.
 bench_start_web() {
-	local port=$1 sio_port
+	local site=$1 port=$2 sio_port
 	cd "$BENCH" || return 1
+	if ! getent hosts "$site" >/dev/null; then
+		if [ -w /etc/hosts ]; then
+			echo "127.0.0.1 $site" >>/etc/hosts
+		else
+			echo "[bench] $site does not resolve; run: bench --site $site add-to-hosts" >&2
+		fi
+	fi
 	sio_port=$(_conf socketio_port 9000)
 	if ! (exec 3<>"/dev/tcp/127.0.0.1/$sio_port") 2>/dev/null; then
 		node apps/frappe/socketio.js >"$BENCH/logs/crm_suite_test_socketio.log" 2>&1 &
 		_STARTED_PIDS+=($!)
 	fi
-	frappe_cmd serve --port "$port" --noreload --nothreading >"$BENCH/logs/crm_suite_test_web.log" 2>&1 &
+	# DEV_SERVER=1 is what `bench serve` sets: the desk then looks for socket.io on its own port.
+	DEV_SERVER=1 frappe_cmd --site "$site" serve --port "$port" --noreload --nothreading \
+		>"$BENCH/logs/crm_suite_test_web.log" 2>&1 &
 	_STARTED_PIDS+=($!)
 	for _ in $(seq 60); do
 		curl -s -o /dev/null "http://127.0.0.1:$port/api/method/ping" && return 0
+		kill -0 "${_STARTED_PIDS[-1]}" 2>/dev/null || return 1
 		sleep 1
 	done
 	return 1

@@ -88,7 +88,7 @@ if [ "${CRM_SUITE_SKIP_LIFECYCLE:-0}" != 1 ]; then
 fi
 
 # ---- layer 4: browser checks ---------------------------------------------------------------------
-if bench_start_web "$WEB_PORT"; then
+if bench_start_web "$SITE" "$WEB_PORT"; then
 	(cd "$REPO" && CRM_SUITE_URL="http://$SITE:$WEB_PORT" CRM_SUITE_SCREENSHOTS="$OUT/screenshots" \
 		"$BENCH/env/bin/python" -m pytest browser_tests -q -p no:cacheprovider --junitxml="$OUT/browser.xml")
 	count "browser checks" "$OUT/browser.xml" $?
