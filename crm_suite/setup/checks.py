@@ -24,18 +24,3 @@ def install_state() -> None:
 		"workspace": bool(frappe.db.exists("Workspace", "CRM Suite")),
 	}
 	print("CRMS_STATE " + json.dumps(state))
-
-
-def erpnext_smoke() -> None:
-	"""Insert a Customer and submit a Sales Invoice: ERPNext still works."""
-	from crm_suite.demo.builder import DemoBuilder
-	from crm_suite.engine.demo_plan import build_plan
-
-	plan = build_plan(1, 99, frappe.utils.getdate())
-	builder = DemoBuilder(plan, seed=99, quiet=True)
-	builder.ensure_masters()
-	builder.make_customers()
-	builder.make_invoices()
-	names = list(builder.invoice_names.values())
-	docstatus = {frappe.db.get_value("Sales Invoice", n, "docstatus") for n in names}
-	print("CRMS_SMOKE " + json.dumps({"invoices": len(names), "docstatus": sorted(docstatus)}))

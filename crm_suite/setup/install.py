@@ -40,7 +40,7 @@ def sync_custom_fields():
 		(d.dt, d.fieldname): d
 		for d in frappe.get_all(
 			"Custom Field",
-			filters={"fieldname": ("like", "crms\\_%")},
+			filters={"dt": ("in", list(wanted)), "fieldname": ("in", [fn for _dt, fn in iter_fieldnames()])},
 			fields=["name", "dt", "fieldname", *_compared_properties(wanted)],
 		)
 	}
