@@ -20,7 +20,7 @@ def crm_suite_group():
 	is_flag=True,
 	help="Benchmark scale: raw inserts that SKIP ERPNext controllers (no ledger, no validation)",
 )
-@click.option("--invoice-lines", default=None, type=click.IntRange(min=1), help="Bulk only: invoice lines in total")
+@click.option("--invoice-lines", default=None, type=click.IntRange(min=1), help="Bulk only: at least this many invoice lines")
 @pass_context
 def demo(context, customers, seed, bulk, invoice_lines):
 	"""Create reproducible demo data from ERPNext's own documents."""

@@ -209,7 +209,9 @@ class DemoPlan:
 MIN_INVOICES_PER_CUSTOMER = 4  # 500 customers -> at least 2,000 invoices
 
 
-def build_plan(customers: int, seed: int, today: date, years: int = 3) -> DemoPlan:
+def build_plan(
+	customers: int, seed: int, today: date, years: int = 3, min_invoices: int | None = None
+) -> DemoPlan:
 	if customers < 1:
 		raise ValueError("customers must be at least 1")
 	rng = random.Random(seed)
@@ -222,7 +224,7 @@ def build_plan(customers: int, seed: int, today: date, years: int = 3) -> DemoPl
 		plan.customers.append(c)
 	for c in plan.customers:
 		_purchases(rng, plan, c)
-	_top_up_invoices(rng, plan, MIN_INVOICES_PER_CUSTOMER * customers)
+	_top_up_invoices(rng, plan, max(MIN_INVOICES_PER_CUSTOMER * customers, min_invoices or 0))
 	plan.invoices.sort(key=lambda i: (i.posting_date, i.customer))
 	_payments(rng, plan)
 	_pipeline(rng, plan, start)
