@@ -47,8 +47,6 @@ def machine_info() -> dict:
 
 
 def versions() -> dict:
-	import frappe
-
 	out = {"python": platform.python_version()}
 	for app in ("frappe", "erpnext", "crm_suite"):
 		try:
