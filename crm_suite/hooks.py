@@ -39,3 +39,72 @@ before_tests = "crm_suite.tests.before_tests"
 # Personal data (Personal Data Download / Deletion Request read this key)
 # -----------------------------------------------------------------------
 user_data_fields = []
+
+# ---------------------------------------------------------------------------------------------
+# Customer 360. One handler module per area; each list keeps one area's handlers on its own lines.
+# Data quality + duplicates: customer_360/data_quality.py, customer_360/duplicates.py
+# Lifecycle + metrics + segments: customer_360/lifecycle.py, customer_analytics/metrics.py
+# 360 view, follow-ups, care: customer_360/view.py, customer_360/follow_up.py, customer_360/care.py
+
+doc_events = {
+	"Customer": {
+		"validate": [
+			"crm_suite.customer_360.data_quality.validate_customer",
+		],
+		"after_insert": [
+			"crm_suite.customer_360.lifecycle.on_customer_insert",
+		],
+		"on_update": [
+			"crm_suite.customer_360.follow_up.sync_follow_up",
+		],
+	},
+	"Contact": {
+		"validate": [
+			"crm_suite.customer_360.data_quality.validate_contact",
+		],
+	},
+	"Lead": {
+		"validate": [
+			"crm_suite.customer_360.data_quality.validate_lead",
+		],
+		"on_update": [
+			"crm_suite.customer_360.follow_up.sync_follow_up",
+		],
+	},
+	"Opportunity": {
+		"on_update": [
+			"crm_suite.customer_360.follow_up.sync_follow_up",
+		],
+	},
+	"Sales Invoice": {
+		"on_submit": [
+			"crm_suite.customer_360.lifecycle.on_invoice_submit",
+		],
+		"on_cancel": [
+			"crm_suite.customer_360.lifecycle.on_invoice_cancel",
+		],
+	},
+	"Sales Order": {
+		"on_submit": [
+			"crm_suite.customer_360.lifecycle.on_order_submit",
+		],
+		"on_cancel": [
+			"crm_suite.customer_360.lifecycle.on_order_cancel",
+		],
+	},
+}
+
+scheduler_events = {
+	"daily": [
+		"crm_suite.customer_360.follow_up.daily_reminders",
+		"crm_suite.customer_360.care.daily",
+	],
+	"daily_long": [
+		"crm_suite.customer_analytics.metrics.nightly",
+		"crm_suite.customer_360.duplicates.nightly_scan",
+	],
+}
+
+doctype_js = {
+	"Customer": "public/js/customer.js",
+}

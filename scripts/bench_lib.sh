@@ -54,6 +54,17 @@ bench_start_services() {
 	return 0
 }
 
+# pip writes the symlink's resolved target into the editable .pth; a CI clone that is deleted
+# afterwards would leave the bench unable to import crm_suite. Point it at apps/crm_suite itself,
+# so swapping the symlink is all it takes to switch checkouts.
+_pin_pth() {
+	local pth
+	for pth in "$BENCH"/env/lib/python3*/site-packages/crm_suite.pth; do
+		[ -f "$pth" ] && echo "$BENCH/apps/crm_suite" >"$pth"
+	done
+	return 0
+}
+
 # Point the bench's crm_suite at a checkout for this run; bench_restore puts the old one back.
 bench_link_checkout() {
 	local repo=$1 app="$BENCH/apps/crm_suite"
@@ -80,6 +91,7 @@ bench_link_checkout() {
 		|| "$BENCH/env/bin/pip" install -q unittest-xml-reporting playwright pytest >/dev/null || return 1
 	"$BENCH/env/bin/pip" install -q --no-deps --no-build-isolation -e "$app" >/dev/null 2>&1 \
 		|| "$BENCH/env/bin/pip" install -q --no-deps -e "$app" >/dev/null || return 1
+	_pin_pth
 	if [ ! -e "$BENCH/sites/assets/crm_suite" ] && [ -d "$BENCH/sites/assets" ]; then
 		ln -s "$app/crm_suite/public" "$BENCH/sites/assets/crm_suite" && _ASSETS_LINK_CREATED=1
 	fi
@@ -157,6 +169,7 @@ bench_restore() {
 		if [ -n "$_LINK_BACKUP" ]; then
 			mv "$_LINK_BACKUP" "$BENCH/apps/crm_suite"
 			"$BENCH/env/bin/pip" install -q --no-deps --no-build-isolation -e "$BENCH/apps/crm_suite" >/dev/null 2>&1
+			_pin_pth
 		else
 			"$BENCH/env/bin/pip" uninstall -q -y crm_suite >/dev/null 2>&1
 		fi

@@ -13,14 +13,21 @@ def crm_suite_group():
 
 
 @crm_suite_group.command("demo")
-@click.option("--customers", default=500, show_default=True, type=click.IntRange(min=1), help="Customers to create")
+@click.option(
+	"--customers", default=500, show_default=True, type=click.IntRange(min=1), help="Customers to create"
+)
 @click.option("--seed", default=42, show_default=True, type=int, help="Random seed; same seed, same data")
 @click.option(
 	"--bulk",
 	is_flag=True,
 	help="Benchmark scale: raw inserts that SKIP ERPNext controllers (no ledger, no validation)",
 )
-@click.option("--invoice-lines", default=None, type=click.IntRange(min=1), help="Bulk only: at least this many invoice lines")
+@click.option(
+	"--invoice-lines",
+	default=None,
+	type=click.IntRange(min=1),
+	help="Bulk only: at least this many invoice lines",
+)
 @pass_context
 def demo(context, customers, seed, bulk, invoice_lines):
 	"""Create reproducible demo data from ERPNext's own documents."""

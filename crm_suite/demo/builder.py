@@ -48,8 +48,16 @@ class DemoBuilder:
 		self._step("customers", self.make_customers, len(self.plan.customers))
 		self._step("leads", self.make_leads, len(self.plan.leads))
 		self._step("opportunities", self.make_opportunities, len(self.plan.opportunities))
-		self._step("quotations", lambda: self.make_orders("Quotation", self.plan.quotations), len(self.plan.quotations))
-		self._step("sales_orders", lambda: self.make_orders("Sales Order", self.plan.sales_orders), len(self.plan.sales_orders))
+		self._step(
+			"quotations",
+			lambda: self.make_orders("Quotation", self.plan.quotations),
+			len(self.plan.quotations),
+		)
+		self._step(
+			"sales_orders",
+			lambda: self.make_orders("Sales Order", self.plan.sales_orders),
+			len(self.plan.sales_orders),
+		)
 		self._step("sales_invoices", self.make_invoices, len(self.plan.invoices))
 		self._step("payment_entries", self.make_payments, len(self.plan.payments))
 		self._step("issues", self.make_issues, len(self.plan.issues))
@@ -88,13 +96,21 @@ class DemoBuilder:
 	# -- masters ---------------------------------------------------------------------------------
 
 	def ensure_masters(self) -> None:
-		root_territory = frappe.db.get_value("Territory", {"is_group": 1, "parent_territory": ("in", ("", None))})
+		root_territory = frappe.db.get_value(
+			"Territory", {"is_group": 1, "parent_territory": ("in", ("", None))}
+		)
 		for territory in dp.TERRITORIES:
 			_ensure("Territory", territory, {"territory_name": territory, "parent_territory": root_territory})
-		root_group = frappe.db.get_value("Customer Group", {"is_group": 1, "parent_customer_group": ("in", ("", None))})
+		root_group = frappe.db.get_value(
+			"Customer Group", {"is_group": 1, "parent_customer_group": ("in", ("", None))}
+		)
 		for group in ("Commercial", "Government", "Non Profit", "Individual"):
-			_ensure("Customer Group", group, {"customer_group_name": group, "parent_customer_group": root_group})
-		root_item_group = frappe.db.get_value("Item Group", {"is_group": 1, "parent_item_group": ("in", ("", None))})
+			_ensure(
+				"Customer Group", group, {"customer_group_name": group, "parent_customer_group": root_group}
+			)
+		root_item_group = frappe.db.get_value(
+			"Item Group", {"is_group": 1, "parent_item_group": ("in", ("", None))}
+		)
 		for group in {item.group for item in dp.ITEMS}:
 			_ensure("Item Group", group, {"item_group_name": group, "parent_item_group": root_item_group})
 		for source in (*dp.LEAD_SOURCES, "Existing Customer"):
@@ -121,7 +137,10 @@ class DemoBuilder:
 		self.cash_account = frappe.get_cached_value("Company", self.company, "default_cash_account")
 		self.receivable = frappe.get_cached_value("Company", self.company, "default_receivable_account")
 		self.bank_account = self._ensure_bank_account()
-		for mode, account, kind in (("Cash", self.cash_account, "Cash"), ("Wire Transfer", self.bank_account, "Bank")):
+		for mode, account, kind in (
+			("Cash", self.cash_account, "Cash"),
+			("Wire Transfer", self.bank_account, "Bank"),
+		):
 			self._ensure_mode_of_payment(mode, account, kind)
 
 	def _ensure_bank_account(self) -> str:
@@ -129,7 +148,9 @@ class DemoBuilder:
 		if not frappe.db.exists("Account", name):
 			parent = frappe.db.get_value(
 				"Account", {"company": self.company, "account_type": "Bank", "is_group": 1}, "name"
-			) or frappe.db.get_value("Account", {"company": self.company, "root_type": "Asset", "is_group": 1}, "name")
+			) or frappe.db.get_value(
+				"Account", {"company": self.company, "root_type": "Asset", "is_group": 1}, "name"
+			)
 			frappe.get_doc(
 				{
 					"doctype": "Account",
@@ -184,7 +205,10 @@ class DemoBuilder:
 		doc.insert(ignore_permissions=True)
 		self.customer_names[c.key] = doc.name
 		_backdate("Customer", doc.name, c.since)
-		for doctype, linked in (("Contact", doc.customer_primary_contact), ("Address", doc.customer_primary_address)):
+		for doctype, linked in (
+			("Contact", doc.customer_primary_contact),
+			("Address", doc.customer_primary_address),
+		):
 			if linked:
 				_backdate(doctype, linked, c.since)
 
@@ -254,14 +278,25 @@ class DemoBuilder:
 				"currency": self.currency,
 				"selling_price_list": "Standard Selling",
 				"items": [
-					{"item_code": code, "qty": qty, "rate": rate, "delivery_date": o.transaction_date + timedelta(days=14)}
+					{
+						"item_code": code,
+						"qty": qty,
+						"rate": rate,
+						"delivery_date": o.transaction_date + timedelta(days=14),
+					}
 					for code, qty, rate in o.lines
 				],
 				"transaction_date": o.transaction_date,
 			}
 		)
 		if doctype == "Quotation":
-			doc.update({"quotation_to": "Customer", "party_name": customer, "valid_till": o.transaction_date + timedelta(days=30)})
+			doc.update(
+				{
+					"quotation_to": "Customer",
+					"party_name": customer,
+					"valid_till": o.transaction_date + timedelta(days=30),
+				}
+			)
 		else:
 			doc.update({"customer": customer, "delivery_date": o.transaction_date + timedelta(days=14)})
 		doc.docstatus = 1
@@ -293,7 +328,9 @@ class DemoBuilder:
 		)
 		if inv.paid_at_sale:
 			doc.is_pos = 1
-			doc.append("payments", {"mode_of_payment": "Cash", "account": self.cash_account, "amount": inv.total})
+			doc.append(
+				"payments", {"mode_of_payment": "Cash", "account": self.cash_account, "amount": inv.total}
+			)
 		doc.docstatus = 1
 		doc.insert(ignore_permissions=True)
 		self.invoice_names[idx] = doc.name

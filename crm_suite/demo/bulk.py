@@ -44,8 +44,19 @@ def build_bulk(customers: int, seed: int, invoice_lines: int | None = None) -> d
 
 def _insert_customers(plan: dp.DemoPlan, prefix: str, now: datetime) -> dict[int, str]:
 	has_segment = frappe.get_meta("Customer").has_field("crms_customer_type")
-	fields = ["name", "customer_name", "customer_type", "customer_group", "territory", "industry",
-		"owner", "modified_by", "creation", "modified", "docstatus"]
+	fields = [
+		"name",
+		"customer_name",
+		"customer_type",
+		"customer_group",
+		"territory",
+		"industry",
+		"owner",
+		"modified_by",
+		"creation",
+		"modified",
+		"docstatus",
+	]
 	if has_segment:
 		fields.append("crms_customer_type")
 	names, rows = {}, []
@@ -53,7 +64,19 @@ def _insert_customers(plan: dp.DemoPlan, prefix: str, now: datetime) -> dict[int
 		name = f"{c.name} ({prefix}-{c.key})"
 		names[c.key] = name
 		ts = datetime.combine(c.since, now.time())
-		row = [name, name, c.kind, c.customer_group, c.territory, c.industry, "Administrator", "Administrator", ts, ts, 0]
+		row = [
+			name,
+			name,
+			c.kind,
+			c.customer_group,
+			c.territory,
+			c.industry,
+			"Administrator",
+			"Administrator",
+			ts,
+			ts,
+			0,
+		]
 		if has_segment:
 			row.append(c.segment)
 		rows.append(row)
@@ -70,15 +93,65 @@ def _insert_invoices(plan, prefix, customer_names, builder: DemoBuilder, now: da
 	items = {i.code: i for i in dp.ITEMS}
 	paid = {i for p in plan.payments for i in p.invoices}
 	today = plan.today
-	inv_fields = ["name", "customer", "customer_name", "company", "posting_date", "due_date", "currency",
-		"conversion_rate", "selling_price_list", "price_list_currency", "plc_conversion_rate", "total",
-		"base_total", "net_total", "base_net_total", "grand_total", "base_grand_total", "outstanding_amount",
-		"status", "territory", "customer_group", "debit_to", "is_pos", "docstatus", "owner", "modified_by",
-		"creation", "modified"]
-	item_fields = ["name", "parent", "parenttype", "parentfield", "idx", "item_code", "item_name", "qty",
-		"stock_qty", "uom", "stock_uom", "conversion_factor", "rate", "base_rate", "net_rate", "base_net_rate",
-		"amount", "base_amount", "net_amount", "base_net_amount", "income_account", "cost_center", "docstatus",
-		"owner", "modified_by", "creation", "modified"]
+	inv_fields = [
+		"name",
+		"customer",
+		"customer_name",
+		"company",
+		"posting_date",
+		"due_date",
+		"currency",
+		"conversion_rate",
+		"selling_price_list",
+		"price_list_currency",
+		"plc_conversion_rate",
+		"total",
+		"base_total",
+		"net_total",
+		"base_net_total",
+		"grand_total",
+		"base_grand_total",
+		"outstanding_amount",
+		"status",
+		"territory",
+		"customer_group",
+		"debit_to",
+		"is_pos",
+		"docstatus",
+		"owner",
+		"modified_by",
+		"creation",
+		"modified",
+	]
+	item_fields = [
+		"name",
+		"parent",
+		"parenttype",
+		"parentfield",
+		"idx",
+		"item_code",
+		"item_name",
+		"qty",
+		"stock_qty",
+		"uom",
+		"stock_uom",
+		"conversion_factor",
+		"rate",
+		"base_rate",
+		"net_rate",
+		"base_net_rate",
+		"amount",
+		"base_amount",
+		"net_amount",
+		"base_net_amount",
+		"income_account",
+		"cost_center",
+		"docstatus",
+		"owner",
+		"modified_by",
+		"creation",
+		"modified",
+	]
 	inv_rows, item_rows, lines = [], [], 0
 	for idx, inv in enumerate(plan.invoices):
 		c = plan.customers[inv.customer]
@@ -88,15 +161,71 @@ def _insert_invoices(plan, prefix, customer_names, builder: DemoBuilder, now: da
 		due = inv.posting_date + timedelta(days=30)
 		status = "Paid" if settled else ("Overdue" if due < today else "Unpaid")
 		ts = datetime.combine(inv.posting_date, now.time())
-		inv_rows.append([name, customer_names[inv.customer], customer_names[inv.customer], company, inv.posting_date,
-			due, currency, 1, "Standard Selling", currency, 1, total, total, total, total, total, total,
-			0 if settled else total, status, c.territory, c.customer_group, builder.receivable,
-			int(inv.paid_at_sale), 1, "Administrator", "Administrator", ts, ts])
+		inv_rows.append(
+			[
+				name,
+				customer_names[inv.customer],
+				customer_names[inv.customer],
+				company,
+				inv.posting_date,
+				due,
+				currency,
+				1,
+				"Standard Selling",
+				currency,
+				1,
+				total,
+				total,
+				total,
+				total,
+				total,
+				total,
+				0 if settled else total,
+				status,
+				c.territory,
+				c.customer_group,
+				builder.receivable,
+				int(inv.paid_at_sale),
+				1,
+				"Administrator",
+				"Administrator",
+				ts,
+				ts,
+			]
+		)
 		for n, (code, qty, rate) in enumerate(inv.lines, 1):
 			amount = round(qty * rate, 2)
-			item_rows.append([f"{name}-{n}", name, "Sales Invoice", "items", n, code, items[code].name, qty, qty,
-				"Nos", "Nos", 1, rate, rate, rate, rate, amount, amount, amount, amount, income, cost_center, 1,
-				"Administrator", "Administrator", ts, ts])
+			item_rows.append(
+				[
+					f"{name}-{n}",
+					name,
+					"Sales Invoice",
+					"items",
+					n,
+					code,
+					items[code].name,
+					qty,
+					qty,
+					"Nos",
+					"Nos",
+					1,
+					rate,
+					rate,
+					rate,
+					rate,
+					amount,
+					amount,
+					amount,
+					amount,
+					income,
+					cost_center,
+					1,
+					"Administrator",
+					"Administrator",
+					ts,
+					ts,
+				]
+			)
 			lines += 1
 		if len(item_rows) >= CHUNK:
 			_flush(inv_fields, inv_rows, item_fields, item_rows)

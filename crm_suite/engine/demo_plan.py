@@ -11,30 +11,135 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 COMPANY_WORDS = (
-	"Acme", "Apex", "Blue River", "Cedar", "Delta", "Evergreen", "Falcon", "Golden Gate", "Harbor",
-	"Ironwood", "Jade", "Keystone", "Lakeside", "Maple", "Northwind", "Oakridge", "Pioneer", "Quartz",
-	"Redwood", "Summit", "Tidewater", "Unity", "Vertex", "Westfield", "Yangtze", "Zenith", "Huaxin",
-	"Pearl Bay", "Silverline", "Brightstar",
+	"Acme",
+	"Apex",
+	"Blue River",
+	"Cedar",
+	"Delta",
+	"Evergreen",
+	"Falcon",
+	"Golden Gate",
+	"Harbor",
+	"Ironwood",
+	"Jade",
+	"Keystone",
+	"Lakeside",
+	"Maple",
+	"Northwind",
+	"Oakridge",
+	"Pioneer",
+	"Quartz",
+	"Redwood",
+	"Summit",
+	"Tidewater",
+	"Unity",
+	"Vertex",
+	"Westfield",
+	"Yangtze",
+	"Zenith",
+	"Huaxin",
+	"Pearl Bay",
+	"Silverline",
+	"Brightstar",
 )
 COMPANY_SUFFIXES = (
-	"Logistics", "Foods", "Engineering", "Retail", "Clinics", "Software", "Hotels", "Motors",
-	"Textiles", "Builders", "Pharma", "Energy", "Media", "Trading", "Labs",
+	"Logistics",
+	"Foods",
+	"Engineering",
+	"Retail",
+	"Clinics",
+	"Software",
+	"Hotels",
+	"Motors",
+	"Textiles",
+	"Builders",
+	"Pharma",
+	"Energy",
+	"Media",
+	"Trading",
+	"Labs",
 )
 COMPANY_FORMS = ("Ltd", "LLC", "Inc", "Co", "Group", "GmbH", "Co., Ltd.")
 INDUSTRIES = (
-	"Logistics", "Food", "Engineering", "Retail", "Healthcare", "Software", "Hospitality",
-	"Automotive", "Textile", "Construction", "Pharmaceutical", "Energy", "Media", "Trading", "Research",
+	"Logistics",
+	"Food",
+	"Engineering",
+	"Retail",
+	"Healthcare",
+	"Software",
+	"Hospitality",
+	"Automotive",
+	"Textile",
+	"Construction",
+	"Pharmaceutical",
+	"Energy",
+	"Media",
+	"Trading",
+	"Research",
 )
-FIRST_NAMES_F = ("Olivia", "Emma", "Ava", "Sofia", "Mia", "Amelia", "Li Na", "Mei", "Priya", "Fatima", "Chloe", "Hana")
-FIRST_NAMES_M = ("Liam", "Noah", "Oliver", "James", "Lucas", "Wei", "Hao", "Arjun", "Omar", "Mateo", "Ethan", "Kenji")
+FIRST_NAMES_F = (
+	"Olivia",
+	"Emma",
+	"Ava",
+	"Sofia",
+	"Mia",
+	"Amelia",
+	"Li Na",
+	"Mei",
+	"Priya",
+	"Fatima",
+	"Chloe",
+	"Hana",
+)
+FIRST_NAMES_M = (
+	"Liam",
+	"Noah",
+	"Oliver",
+	"James",
+	"Lucas",
+	"Wei",
+	"Hao",
+	"Arjun",
+	"Omar",
+	"Mateo",
+	"Ethan",
+	"Kenji",
+)
 LAST_NAMES = (
-	"Smith", "Johnson", "Brown", "Garcia", "Miller", "Davis", "Wang", "Li", "Zhang", "Chen", "Patel",
-	"Khan", "Kim", "Nguyen", "Martin", "Rossi", "Muller", "Silva", "Tanaka", "Lopez",
+	"Smith",
+	"Johnson",
+	"Brown",
+	"Garcia",
+	"Miller",
+	"Davis",
+	"Wang",
+	"Li",
+	"Zhang",
+	"Chen",
+	"Patel",
+	"Khan",
+	"Kim",
+	"Nguyen",
+	"Martin",
+	"Rossi",
+	"Muller",
+	"Silva",
+	"Tanaka",
+	"Lopez",
 )
 CITIES = (
-	("New York", "NY", "100"), ("Chicago", "IL", "606"), ("Houston", "TX", "770"), ("Phoenix", "AZ", "850"),
-	("Seattle", "WA", "981"), ("Boston", "MA", "021"), ("Denver", "CO", "802"), ("Atlanta", "GA", "303"),
-	("Miami", "FL", "331"), ("San Francisco", "CA", "941"), ("Portland", "OR", "972"), ("Austin", "TX", "787"),
+	("New York", "NY", "100"),
+	("Chicago", "IL", "606"),
+	("Houston", "TX", "770"),
+	("Phoenix", "AZ", "850"),
+	("Seattle", "WA", "981"),
+	("Boston", "MA", "021"),
+	("Denver", "CO", "802"),
+	("Atlanta", "GA", "303"),
+	("Miami", "FL", "331"),
+	("San Francisco", "CA", "941"),
+	("Portland", "OR", "972"),
+	("Austin", "TX", "787"),
 )
 STREETS = ("Main St", "Oak Ave", "Market St", "Park Blvd", "Lake Rd", "Hill St", "River Rd", "Elm St")
 # Region -> cities (indexes into CITIES); becomes the ERPNext Territory tree under the root.
@@ -44,17 +149,37 @@ TERRITORIES = {
 	"South": (2, 7, 8, 11),
 	"West": (3, 4, 9, 10),
 }
-LEAD_SOURCES = ("Website", "Social Media", "Trade Show", "Phone Enquiry", "Email Campaign", "Partner Referral")
+LEAD_SOURCES = (
+	"Website",
+	"Social Media",
+	"Trade Show",
+	"Phone Enquiry",
+	"Email Campaign",
+	"Partner Referral",
+)
 ISSUE_SUBJECTS = (
-	"Invoice amount does not match the quotation", "Delivery arrived late", "Item damaged on arrival",
-	"Cannot log in to the customer portal", "Request for a copy of the invoice", "Wrong item delivered",
-	"Question about warranty terms", "Installation appointment needed", "Refund not received",
-	"Change billing address", "Product stopped working", "Need training for new staff",
+	"Invoice amount does not match the quotation",
+	"Delivery arrived late",
+	"Item damaged on arrival",
+	"Cannot log in to the customer portal",
+	"Request for a copy of the invoice",
+	"Wrong item delivered",
+	"Question about warranty terms",
+	"Installation appointment needed",
+	"Refund not received",
+	"Change billing address",
+	"Product stopped working",
+	"Need training for new staff",
 )
 ISSUE_PRIORITIES = ("Low", "Medium", "High")
 CALL_SUMMARIES = (
-	"Asked about order status", "Follow-up on quotation", "Complaint about delivery time",
-	"Renewal reminder", "Satisfaction follow-up", "Product enquiry", "Payment reminder",
+	"Asked about order status",
+	"Follow-up on quotation",
+	"Complaint about delivery time",
+	"Renewal reminder",
+	"Satisfaction follow-up",
+	"Product enquiry",
+	"Payment reminder",
 )
 
 
@@ -295,8 +420,20 @@ def _unique(name: str, taken: dict[str, int]) -> str:
 
 
 def _area(zip3: str) -> str:
-	return {"100": "212", "606": "312", "770": "713", "850": "602", "981": "206", "021": "617",
-		"802": "303", "303": "404", "331": "305", "941": "415", "972": "503", "787": "512"}[zip3]
+	return {
+		"100": "212",
+		"606": "312",
+		"770": "713",
+		"850": "602",
+		"981": "206",
+		"021": "617",
+		"802": "303",
+		"303": "404",
+		"331": "305",
+		"941": "415",
+		"972": "503",
+		"787": "512",
+	}[zip3]
 
 
 def _lines(rng: random.Random, company: bool) -> list[tuple[str, float, float]]:
@@ -361,27 +498,65 @@ def _pipeline(rng: random.Random, plan: DemoPlan, start: date) -> None:
 	converted = rng.sample(range(n), k=max(1, n // 5))
 	for k in converted:
 		c = plan.customers[k]
-		plan.leads.append(_lead(rng, c.since - timedelta(days=rng.randint(5, 45)), c.first_name, c.last_name,
-			c.name if c.kind == "Company" else "", c.territory, "Converted", k))
+		plan.leads.append(
+			_lead(
+				rng,
+				c.since - timedelta(days=rng.randint(5, 45)),
+				c.first_name,
+				c.last_name,
+				c.name if c.kind == "Company" else "",
+				c.territory,
+				"Converted",
+				k,
+			)
+		)
 	for i in range(max(1, (n * 2) // 5)):
 		created = start + timedelta(days=rng.randint(0, (plan.today - start).days))
 		gender = rng.choice(("F", "M"))
 		first = rng.choice(FIRST_NAMES_F if gender == "F" else FIRST_NAMES_M)
 		company = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_SUFFIXES)} Prospect {i + 1}"
-		status = rng.choices(("Lead", "Open", "Replied", "Interested", "Do Not Contact", "Lost Quotation"),
-			(30, 25, 15, 15, 5, 10))[0]
-		plan.leads.append(_lead(rng, created, first, rng.choice(LAST_NAMES), company,
-			rng.choice(tuple(TERRITORIES)), status, None))
+		status = rng.choices(
+			("Lead", "Open", "Replied", "Interested", "Do Not Contact", "Lost Quotation"),
+			(30, 25, 15, 15, 5, 10),
+		)[0]
+		plan.leads.append(
+			_lead(
+				rng,
+				created,
+				first,
+				rng.choice(LAST_NAMES),
+				company,
+				rng.choice(tuple(TERRITORIES)),
+				status,
+				None,
+			)
+		)
 	plan.leads.sort(key=lambda ld: ld.created)
 	for idx, lead in enumerate(plan.leads):
 		if lead.status in ("Interested", "Replied", "Converted") and rng.random() < 0.6:
 			status = "Converted" if lead.customer is not None else rng.choice(("Open", "Open", "Lost"))
-			plan.opportunities.append(Opportunity(idx, None, lead.source, lead.created + timedelta(days=rng.randint(1, 10)),
-				round(rng.uniform(500, 25000), 2), status))
+			plan.opportunities.append(
+				Opportunity(
+					idx,
+					None,
+					lead.source,
+					lead.created + timedelta(days=rng.randint(1, 10)),
+					round(rng.uniform(500, 25000), 2),
+					status,
+				)
+			)
 	for c in rng.sample(plan.customers, k=max(1, n // 5)):
 		created = min(plan.today, c.since + timedelta(days=rng.randint(30, 400)))
-		plan.opportunities.append(Opportunity(None, c.key, "Existing Customer", created,
-			round(rng.uniform(300, 15000), 2), rng.choice(("Open", "Quotation", "Converted", "Lost"))))
+		plan.opportunities.append(
+			Opportunity(
+				None,
+				c.key,
+				"Existing Customer",
+				created,
+				round(rng.uniform(300, 15000), 2),
+				rng.choice(("Open", "Quotation", "Converted", "Lost")),
+			)
+		)
 	plan.opportunities.sort(key=lambda o: o.created)
 	for c in rng.sample(plan.customers, k=max(1, (n * 3) // 10)):
 		end = c.churned_on or plan.today
@@ -414,12 +589,26 @@ def _service(rng: random.Random, plan: DemoPlan) -> None:
 		end = c.churned_on or plan.today
 		opened = c.since + timedelta(days=rng.randint(0, max(0, (end - c.since).days)))
 		recent = (plan.today - opened).days < 14
-		status = rng.choice(("Open", "Replied", "On Hold")) if recent else rng.choices(("Closed", "Resolved"), (70, 30))[0]
-		plan.issues.append(Issue(c.key, rng.choice(ISSUE_SUBJECTS), rng.choices(ISSUE_PRIORITIES, (40, 45, 15))[0], opened, status))
+		status = (
+			rng.choice(("Open", "Replied", "On Hold"))
+			if recent
+			else rng.choices(("Closed", "Resolved"), (70, 30))[0]
+		)
+		plan.issues.append(
+			Issue(
+				c.key,
+				rng.choice(ISSUE_SUBJECTS),
+				rng.choices(ISSUE_PRIORITIES, (40, 45, 15))[0],
+				opened,
+				status,
+			)
+		)
 	for _ in range(n):
 		c = plan.customers[rng.randrange(n)]
 		end = c.churned_on or plan.today
 		start = c.since + timedelta(days=rng.randint(0, max(0, (end - c.since).days)))
-		plan.call_logs.append(CallLog(c.key, start, rng.random() < 0.65, rng.randint(20, 1200), rng.choice(CALL_SUMMARIES)))
+		plan.call_logs.append(
+			CallLog(c.key, start, rng.random() < 0.65, rng.randint(20, 1200), rng.choice(CALL_SUMMARIES))
+		)
 	plan.issues.sort(key=lambda i: i.opened)
 	plan.call_logs.sort(key=lambda c: c.start)

@@ -108,7 +108,9 @@ def ensure_exchange_rates(company_currency: str, date: str | None = None) -> Non
 	for currency, to_usd in OFFLINE_RATES_TO_USD.items():
 		if currency == company_currency or not frappe.db.exists("Currency", currency):
 			continue
-		if frappe.db.exists("Currency Exchange", {"from_currency": currency, "to_currency": company_currency}):
+		if frappe.db.exists(
+			"Currency Exchange", {"from_currency": currency, "to_currency": company_currency}
+		):
 			continue
 		rate = to_usd / OFFLINE_RATES_TO_USD[company_currency]
 		frappe.get_doc(
@@ -134,5 +136,7 @@ def _ensure_selling_defaults() -> None:
 def default_company() -> str:
 	company = frappe.db.get_single_value("Global Defaults", "default_company")
 	if not company:
-		frappe.throw(_("No default company: run `bench --site <site> crm-suite demo` or ERPNext's setup wizard."))
+		frappe.throw(
+			_("No default company: run `bench --site <site> crm-suite demo` or ERPNext's setup wizard.")
+		)
 	return company

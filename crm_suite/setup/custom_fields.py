@@ -3,7 +3,13 @@
 One definition, applied idempotently by `crm_suite.setup.install.setup` on install and on every
 migrate, removed by `before_uninstall`. Every fieldname starts with `crms_` so ours can never clash
 with ERPNext's, Frappe CRM's or a site's own customisations.
+
+Each area owns one provider module in `crm_suite/setup/fields/` (no frappe imports: the layout test
+reads them without a site). `base` adds one anchor per doctype (`crms_tab` / `crms_section`); every
+other field hangs off an anchor or another of our fields, so ERPNext reordering can't scatter them.
 """
+
+from importlib import import_module
 
 FIELD_PREFIX = "crms_"
 
@@ -22,61 +28,36 @@ LIFECYCLE_STAGES = (
 CONTACT_CHANNELS = ("Phone", "Email", "SMS", "Chat", "Visit")
 
 
-def _options(values) -> str:
+# Merge order matters: a provider may anchor only to fields of itself or of providers before it.
+PROVIDERS = (
+	"crm_suite.setup.fields.base",
+	"crm_suite.setup.fields.profile",
+	"crm_suite.setup.fields.lifecycle",
+	"crm_suite.setup.fields.quality",
+)
+
+
+def options(values) -> str:
 	return "\n".join(("", *values))
 
 
 def get_custom_fields() -> dict[str, list[dict]]:
 	"""All crm_suite custom fields, keyed by ERPNext doctype."""
-	return {
-		"Customer": [
-			{
-				"fieldname": "crms_tab",
-				"fieldtype": "Tab Break",
-				"label": "CRM",
-				"insert_after": "portal_users",
-			},
-			{
-				"fieldname": "crms_customer_type",
-				"fieldtype": "Select",
-				"label": "CRM Customer Type",
-				"options": _options(CUSTOMER_TYPES),
-				"insert_after": "crms_tab",
-				"description": "B2B, B2C or individual; beside ERPNext's Company / Individual.",
-				"in_standard_filter": 1,
-			},
-			{
-				"fieldname": "crms_tier",
-				"fieldtype": "Select",
-				"label": "Tier",
-				"options": _options(CUSTOMER_TIERS),
-				"insert_after": "crms_customer_type",
-				"in_standard_filter": 1,
-				"search_index": 1,
-			},
-			{
-				"fieldname": "crms_column_break_1",
-				"fieldtype": "Column Break",
-				"insert_after": "crms_tier",
-			},
-			{
-				"fieldname": "crms_lifecycle_stage",
-				"fieldtype": "Select",
-				"label": "Lifecycle Stage",
-				"options": _options(LIFECYCLE_STAGES),
-				"insert_after": "crms_column_break_1",
-				"in_standard_filter": 1,
-				"search_index": 1,
-			},
-			{
-				"fieldname": "crms_preferred_channel",
-				"fieldtype": "Select",
-				"label": "Preferred Channel",
-				"options": _options(CONTACT_CHANNELS),
-				"insert_after": "crms_lifecycle_stage",
-			},
-		],
-	}
+	merged: dict[str, list[dict]] = {}
+	for provider in PROVIDERS:
+		for doctype, fields in import_module(provider).get_fields().items():
+			merged.setdefault(doctype, []).extend(fields)
+	return merged
+
+
+# (doctype, property, value, property_type): doctype-level settings we change on ERPNext doctypes.
+# track_changes keeps a Version for every edit, so an original value is never lost (Customer has it
+# already; ERPNext leaves it off on Contact, Lead and Opportunity).
+PROPERTY_SETTERS = (
+	("Contact", "track_changes", "1", "Check"),
+	("Lead", "track_changes", "1", "Check"),
+	("Opportunity", "track_changes", "1", "Check"),
+)
 
 
 def iter_fieldnames():

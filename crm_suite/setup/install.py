@@ -3,7 +3,7 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from crm_suite.setup.custom_fields import get_custom_fields, iter_fieldnames
+from crm_suite.setup.custom_fields import PROPERTY_SETTERS, get_custom_fields, iter_fieldnames
 from crm_suite.setup.roles import ROLES, role_names
 
 CUSTOM_FIELD_MODULE = "Customer 360"
@@ -21,6 +21,7 @@ def setup():
 	"""Bring roles and custom fields to the current definitions."""
 	create_roles()
 	sync_custom_fields()
+	sync_property_setters()
 
 
 def create_roles():
@@ -65,8 +66,47 @@ def _differs(current, wanted) -> bool:
 	return (current or "") != (wanted or "")
 
 
+def sync_property_setters():
+	"""Doctype-level property setters, tagged with our module so uninstall removes only ours."""
+	for doctype, prop, value, property_type in PROPERTY_SETTERS:
+		filters = {"doc_type": doctype, "property": prop, "doctype_or_field": "DocType"}
+		if frappe.db.get_value("Property Setter", filters, "value") == value:
+			continue
+		frappe.db.delete("Property Setter", filters)
+		ps = frappe.get_doc(
+			{
+				"doctype": "Property Setter",
+				"doctype_or_field": "DocType",
+				"doc_type": doctype,
+				"property": prop,
+				"value": value,
+				"property_type": property_type,
+				"module": CUSTOM_FIELD_MODULE,
+			}
+		)
+		ps.flags.ignore_permissions = True
+		ps.flags.validate_fields_for_doctype = False
+		ps.insert()
+		frappe.clear_cache(doctype=doctype)
+
+
+def delete_property_setters():
+	for doctype, prop, _value, _type in PROPERTY_SETTERS:
+		frappe.db.delete(
+			"Property Setter",
+			{
+				"doc_type": doctype,
+				"property": prop,
+				"doctype_or_field": "DocType",
+				"module": CUSTOM_FIELD_MODULE,
+			},
+		)
+		frappe.clear_cache(doctype=doctype)
+
+
 def before_uninstall():
 	delete_custom_fields()
+	delete_property_setters()
 	delete_roles()
 
 

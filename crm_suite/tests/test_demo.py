@@ -41,7 +41,9 @@ class TestDemoBuilder(CRMSuiteTestCase):
 			self.assertEqual(doc.crms_customer_type, c.segment)
 			self.assertTrue(doc.customer_primary_contact)
 			self.assertTrue(doc.customer_primary_address)
-			self.assertEqual(frappe.db.get_value("Contact", doc.customer_primary_contact, "email_id"), c.email)
+			self.assertEqual(
+				frappe.db.get_value("Contact", doc.customer_primary_contact, "email_id"), c.email
+			)
 			self.assertEqual(str(doc.creation.date()), str(c.since))
 
 	def test_every_planned_invoice_is_submitted_with_planned_totals(self):
@@ -52,7 +54,9 @@ class TestDemoBuilder(CRMSuiteTestCase):
 		)
 		self.assertEqual(len(rows), len(self.plan.invoices))
 		self.assertTrue(all(r.docstatus == 1 for r in rows))
-		self.assertAlmostEqual(sum(r.grand_total for r in rows), sum(i.total for i in self.plan.invoices), places=2)
+		self.assertAlmostEqual(
+			sum(r.grand_total for r in rows), sum(i.total for i in self.plan.invoices), places=2
+		)
 		self.assertEqual(
 			sorted(str(r.posting_date) for r in rows), sorted(str(i.posting_date) for i in self.plan.invoices)
 		)
@@ -73,10 +77,16 @@ class TestDemoBuilder(CRMSuiteTestCase):
 			"select sum(debit) from `tabGL Entry` where voucher_type='Sales Invoice' and voucher_no=%s and is_cancelled=0",
 			name,
 		)[0][0]
-		self.assertAlmostEqual(flt(debit) / 2 if self.plan.invoices[0].paid_at_sale else flt(debit), self.plan.invoices[0].total, places=2)
+		self.assertAlmostEqual(
+			flt(debit) / 2 if self.plan.invoices[0].paid_at_sale else flt(debit),
+			self.plan.invoices[0].total,
+			places=2,
+		)
 
 	def test_rerun_creates_nothing_new(self):
-		before = {dt: frappe.db.count(dt) for dt in ("Customer", "Sales Invoice", "Lead", "Issue", "Call Log")}
+		before = {
+			dt: frappe.db.count(dt) for dt in ("Customer", "Sales Invoice", "Lead", "Issue", "Call Log")
+		}
 		again = DemoBuilder(self.plan, seed=self.builder.seed, quiet=True)
 		again.build()
 		after = {dt: frappe.db.count(dt) for dt in before}

@@ -56,10 +56,13 @@ class TestInstall(CRMSuiteTestCase):
 		for y in range(year - 3, year + 2):
 			self.assertTrue(
 				frappe.db.exists(
-					"Fiscal Year", {"year_start_date": ("<=", f"{y}-07-01"), "year_end_date": (">=", f"{y}-07-01")}
+					"Fiscal Year",
+					{"year_start_date": ("<=", f"{y}-07-01"), "year_end_date": (">=", f"{y}-07-01")},
 				),
 				y,
 			)
 		currency = frappe.get_cached_value("Company", company, "default_currency")
 		foreign = "EUR" if currency != "EUR" else "USD"
-		self.assertTrue(frappe.db.exists("Currency Exchange", {"from_currency": foreign, "to_currency": currency}))
+		self.assertTrue(
+			frappe.db.exists("Currency Exchange", {"from_currency": foreign, "to_currency": currency})
+		)

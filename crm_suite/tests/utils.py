@@ -22,3 +22,104 @@ def make_customer(**kwargs) -> "frappe.model.document.Document":
 
 def company() -> str:
 	return default_company()
+
+
+TEST_ITEM = "_Test CRMS Item"
+
+
+def make_item(item_code: str = TEST_ITEM, rate: float = 100) -> str:
+	"""A non-stock service item, so invoices need no warehouse or stock."""
+	if not frappe.db.exists("Item", item_code):
+		frappe.get_doc(
+			{
+				"doctype": "Item",
+				"item_code": item_code,
+				"item_name": item_code,
+				"item_group": frappe.db.get_value("Item Group", {"is_group": 0}, "name"),
+				"stock_uom": frappe.db.get_value("UOM", {}, "name") or "Nos",
+				"is_stock_item": 0,
+				"include_item_in_manufacturing": 0,
+				"standard_rate": rate,
+			}
+		).insert(ignore_permissions=True)
+	return item_code
+
+
+def make_sales_invoice(customer: str, posting_date=None, amount: float = 100, submit: bool = True, **kwargs):
+	"""A one-line Sales Invoice in company currency; backdated when `posting_date` is given."""
+	from frappe.utils import add_days, getdate, nowdate
+
+	posting_date = getdate(posting_date or nowdate())
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Invoice",
+			"customer": customer,
+			"company": company(),
+			"currency": frappe.get_cached_value("Company", company(), "default_currency"),
+			"set_posting_time": 1,
+			"posting_date": posting_date,
+			"due_date": add_days(posting_date, 30),
+			"disable_rounded_total": 1,
+			"items": [{"item_code": make_item(), "qty": 1, "rate": amount}],
+			**kwargs,
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def make_sales_order(customer: str, transaction_date=None, amount: float = 100, submit: bool = True):
+	from frappe.utils import add_days, getdate, nowdate
+
+	transaction_date = getdate(transaction_date or nowdate())
+	doc = frappe.get_doc(
+		{
+			"doctype": "Sales Order",
+			"customer": customer,
+			"company": company(),
+			"currency": frappe.get_cached_value("Company", company(), "default_currency"),
+			"transaction_date": transaction_date,
+			"delivery_date": add_days(transaction_date, 14),
+			"items": [
+				{
+					"item_code": make_item(),
+					"qty": 1,
+					"rate": amount,
+					"delivery_date": add_days(transaction_date, 14),
+				}
+			],
+		}
+	)
+	doc.insert(ignore_permissions=True)
+	if submit:
+		doc.submit()
+	return doc
+
+
+def make_contact(first_name: str | None = None, customer: str | None = None, **kwargs):
+	doc = frappe.get_doc(
+		{"doctype": "Contact", "first_name": first_name or f"_Test CRMS {random_string(6)}", **kwargs}
+	)
+	if customer:
+		doc.append("links", {"link_doctype": "Customer", "link_name": customer})
+	return doc.insert(ignore_permissions=True)
+
+
+def make_lead(lead_name: str | None = None, **kwargs):
+	return frappe.get_doc(
+		{"doctype": "Lead", "first_name": lead_name or f"_Test CRMS {random_string(6)}", **kwargs}
+	).insert(ignore_permissions=True)
+
+
+def make_user(email: str, roles: tuple[str, ...] = ("Sales User",)) -> str:
+	"""A desk user with only the given roles (created once, roles reset on each call)."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
+		).insert(ignore_permissions=True)
+	user = frappe.get_doc("User", email)
+	user.set("roles", [])
+	user.add_roles(*roles)
+	return email

@@ -16,3 +16,19 @@ class TestCRMSSettings(CRMSuiteTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			settings.save()
 		frappe.db.rollback()
+
+	def test_lifecycle_thresholds_must_be_ordered(self):
+		settings = frappe.get_single("CRMS Settings")
+		settings.active_days, settings.at_risk_days, settings.lapsed_days = 90, 400, 365
+		with self.assertRaises(frappe.ValidationError):
+			settings.save()
+		frappe.db.rollback()
+
+	def test_get_settings_fills_defaults_for_unsaved_fields(self):
+		from crm_suite.crm_suite.doctype.crms_settings.crms_settings import get_settings
+
+		frappe.db.delete("Singles", {"doctype": "CRMS Settings", "field": "lapsed_days"})
+		frappe.clear_document_cache("CRMS Settings", "CRMS Settings")
+		self.assertEqual(get_settings().lapsed_days, 365)
+		frappe.db.rollback()
+		frappe.clear_document_cache("CRMS Settings", "CRMS Settings")
