@@ -5,13 +5,22 @@ import os
 import platform
 import subprocess
 from datetime import datetime
+from importlib import import_module
 from pathlib import Path
 
-from crm_suite.benchmarks import overhead
-
+# name -> "module:function"; imported only when run, so one benchmark's imports never break another.
+# Each function takes (site, baseline_site, rounds, **options) and returns a JSON-able dict.
 BENCHMARKS = {
-	"overhead": overhead.run,
+	"overhead": "crm_suite.benchmarks.overhead:run",
+	"metrics": "crm_suite.benchmarks.metrics:run",
+	"timeline": "crm_suite.benchmarks.timeline:run",
+	"dedupe": "crm_suite.benchmarks.dedupe:run",
 }
+
+
+def load(name: str):
+	module, func = BENCHMARKS[name].split(":")
+	return getattr(import_module(module), func)
 
 
 def results_dir() -> Path:
@@ -62,8 +71,15 @@ def versions() -> dict:
 	return out
 
 
-def run_benchmark(name: str, site: str, baseline_site: str | None, rounds: int, output: str | None) -> Path:
-	result = BENCHMARKS[name](site=site, baseline_site=baseline_site, rounds=rounds)
+def run_benchmark(
+	name: str,
+	site: str,
+	baseline_site: str | None,
+	rounds: int,
+	output: str | None,
+	options: dict | None = None,
+) -> Path:
+	result = load(name)(site=site, baseline_site=baseline_site, rounds=rounds, **(options or {}))
 	result = {
 		"benchmark": name,
 		"finished": datetime.now().isoformat(timespec="seconds"),

@@ -16,7 +16,7 @@ INVOICES_PER_ROUND = 10
 OPS = ("customer_insert", "sales_invoice_submit")
 
 
-def run(site: str, baseline_site: str | None, rounds: int) -> dict:
+def run(site: str, baseline_site: str | None, rounds: int, **_options) -> dict:
 	if not baseline_site:
 		raise click.UsageError("the overhead benchmark needs --baseline-site (a site with ERPNext alone)")
 	sides = {"crm_suite": site, "erpnext_only": baseline_site}

@@ -57,8 +57,11 @@ def demo(context, customers, seed, bulk, invoice_lines):
 @click.option("--baseline-site", help="A site with ERPNext alone, on the same bench (overhead benchmark)")
 @click.option("--rounds", default=5, show_default=True, type=click.IntRange(min=1))
 @click.option("--output", type=click.Path(dir_okay=False), help="Where to write the JSON result")
+@click.option(
+	"--option", "options", multiple=True, help="KEY=VALUE passed to the benchmark (e.g. customers=100000)"
+)
 @pass_context
-def benchmark(context, name, baseline_site, rounds, output):
+def benchmark(context, name, baseline_site, rounds, output, options):
 	"""Run a benchmark (all when NAME is omitted) and write its JSON result."""
 	from crm_suite.benchmarks import BENCHMARKS, run_benchmark
 
@@ -67,7 +70,10 @@ def benchmark(context, name, baseline_site, rounds, output):
 	for bench_name in names:
 		if bench_name not in BENCHMARKS:
 			raise click.BadParameter(f"unknown benchmark {bench_name!r}; known: {', '.join(BENCHMARKS)}")
-		path = run_benchmark(bench_name, site=site, baseline_site=baseline_site, rounds=rounds, output=output)
+		opts = dict(o.split("=", 1) for o in options if "=" in o)
+		path = run_benchmark(
+			bench_name, site=site, baseline_site=baseline_site, rounds=rounds, output=output, options=opts
+		)
 		click.echo(f"{bench_name}: {path}")
 
 
