@@ -58,6 +58,32 @@ def get_fields() -> dict[str, list[dict]]:
 				"options": options(CONTACT_CHANNELS),
 				"insert_after": "crms_lifecycle_stage",
 			},
+			# One section per area, chained, so each provider's fields land in its own section.
+			{
+				"fieldname": "crms_profile_section",
+				"fieldtype": "Section Break",
+				"label": "Profile and Consent",
+				"insert_after": "crms_preferred_channel",
+			},
+			{
+				"fieldname": "crms_lifecycle_section",
+				"fieldtype": "Section Break",
+				"label": "Lifecycle and Value",
+				"insert_after": "crms_profile_section",
+			},
+			{
+				"fieldname": "crms_follow_up_section",
+				"fieldtype": "Section Break",
+				"label": "Follow-up",
+				"insert_after": "crms_lifecycle_section",
+			},
+			{
+				"fieldname": "crms_quality_section",
+				"fieldtype": "Section Break",
+				"label": "Data Quality",
+				"insert_after": "crms_follow_up_section",
+				"collapsible": 1,
+			},
 		],
 		"Contact": [
 			{
@@ -67,6 +93,13 @@ def get_fields() -> dict[str, list[dict]]:
 				"insert_after": "unsubscribed",
 				"collapsible": 1,
 			},
+			{
+				"fieldname": "crms_quality_section",
+				"fieldtype": "Section Break",
+				"label": "Data Quality",
+				"insert_after": "crms_section",
+				"collapsible": 1,
+			},
 		],
 		"Lead": [
 			{
@@ -74,6 +107,13 @@ def get_fields() -> dict[str, list[dict]]:
 				"fieldtype": "Section Break",
 				"label": "CRM",
 				"insert_after": "qualified_on",
+			},
+			{
+				"fieldname": "crms_quality_section",
+				"fieldtype": "Section Break",
+				"label": "Data Quality",
+				"insert_after": "crms_section",
+				"collapsible": 1,
 			},
 		],
 		"Opportunity": [
