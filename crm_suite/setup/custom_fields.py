@@ -57,6 +57,13 @@ PROPERTY_SETTERS = (
 	("Contact", "track_changes", "1", "Check"),
 	("Lead", "track_changes", "1", "Check"),
 	("Opportunity", "track_changes", "1", "Check"),
+	# Link search and the awesome bar find a customer by number, name, phone, email, tax id or tier.
+	(
+		"Customer",
+		"search_fields",
+		"customer_group,territory,mobile_no,email_id,tax_id,primary_address,crms_tier",
+		"Data",
+	),
 )
 
 

@@ -105,8 +105,8 @@ def delete_property_setters():
 
 
 def before_uninstall():
+	delete_property_setters()  # first: search_fields names our custom fields
 	delete_custom_fields()
-	delete_property_setters()
 	delete_roles()
 
 
