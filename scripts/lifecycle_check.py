@@ -26,7 +26,9 @@ def frappe_cmd(*args: str, timeout: int = 900) -> str:
 		timeout=timeout,
 	)
 	if proc.returncode:
-		raise RuntimeError(f"{' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+		raise RuntimeError(
+			f"{' '.join(args)} exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+		)
 	return proc.stdout + proc.stderr
 
 
@@ -86,10 +88,22 @@ def check_uninstalled():
 		"module defs": execute("frappe.get_all", "Module Def", filters={"app_name": "crm_suite"}),
 		"doctypes": execute("frappe.get_all", "DocType", filters={"name": ["like", "CRMS %"]}),
 		"workspace": execute("frappe.get_all", "Workspace", filters={"name": "CRM Suite"}),
-		"roles": execute("frappe.get_all", "Role", filters={"name": ["in", ["Service Supervisor", "QA Inspector"]]}),
+		"roles": execute(
+			"frappe.get_all", "Role", filters={"name": ["in", ["Service Supervisor", "QA Inspector"]]}
+		),
+		"property setters": execute(
+			"frappe.get_all", "Property Setter", filters={"module": ["in", ["Customer 360", "CRM Suite"]]}
+		),
+		"number cards": execute("frappe.get_all", "Number Card", filters={"module": "Customer 360"}),
+		"dashboard charts": execute("frappe.get_all", "Dashboard Chart", filters={"module": "Customer 360"}),
+		"reports": execute(
+			"frappe.get_all", "Report", filters={"module": ["in", ["Customer 360", "Customer Analytics"]]}
+		),
 		"customer columns in meta": [
 			f["fieldname"]
-			for f in execute("frappe.get_all", "DocField", filters={"parent": "Customer"}, fields=["fieldname"])
+			for f in execute(
+				"frappe.get_all", "DocField", filters={"parent": "Customer"}, fields=["fieldname"]
+			)
 			if f["fieldname"].startswith("crms_")
 		],
 	}
@@ -98,7 +112,9 @@ def check_uninstalled():
 
 
 def check_erpnext_works():
-	doc = execute("frappe.client.insert", {"doctype": "Customer", "customer_name": "Lifecycle Smoke Customer"})
+	doc = execute(
+		"frappe.client.insert", {"doctype": "Customer", "customer_name": "Lifecycle Smoke Customer"}
+	)
 	assert doc and doc["name"] == "Lifecycle Smoke Customer" and doc["docstatus"] == 0, doc
 	listed = execute("frappe.client.get_count", "Customer")
 	assert listed and listed >= 1, listed
@@ -111,9 +127,20 @@ def main(xml_path: str) -> int:
 	try:
 		ok = step(
 			"new site with ERPNext",
-			lambda: frappe_cmd("new-site", SITE, "--db-root-password", pw, "--admin-password", "admin", "--install-app", "erpnext"),
+			lambda: frappe_cmd(
+				"new-site",
+				SITE,
+				"--db-root-password",
+				pw,
+				"--admin-password",
+				"admin",
+				"--install-app",
+				"erpnext",
+			),
 		)
-		ok = ok and step("install-app crm_suite", lambda: frappe_cmd("--site", SITE, "install-app", "crm_suite"))
+		ok = ok and step(
+			"install-app crm_suite", lambda: frappe_cmd("--site", SITE, "install-app", "crm_suite")
+		)
 		ok = ok and step("installed state", check_installed)
 		ok = ok and step("first migrate", lambda: frappe_cmd("--site", SITE, "migrate"))
 		ok = ok and step("second migrate", lambda: frappe_cmd("--site", SITE, "migrate"))
@@ -130,7 +157,9 @@ def main(xml_path: str) -> int:
 				frappe_cmd("drop-site", SITE, "--db-root-password", pw, "--force", "--no-backup")
 			except Exception as e:
 				print(f"[lifecycle] could not drop {SITE}: {e}")
-	suite = ET.Element("testsuite", name="lifecycle", tests=str(len(cases)), failures=str(sum(1 for c in cases if c[2])))
+	suite = ET.Element(
+		"testsuite", name="lifecycle", tests=str(len(cases)), failures=str(sum(1 for c in cases if c[2]))
+	)
 	for name, seconds, error in cases:
 		case = ET.SubElement(suite, "testcase", classname="lifecycle", name=name, time=f"{seconds:.1f}")
 		if error:
