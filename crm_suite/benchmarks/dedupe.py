@@ -1,0 +1,256 @@
+"""Duplicate finder at scale: 100k synthetic customers with planted duplicates, blocking + scoring.
+
+Measured in one process: the blocked engine on all records, the naive all-pairs scorer on a sample
+(extrapolated quadratically to the full size: the baseline), precision / recall against the planted
+duplicates, pairs compared vs all pairs, peak RSS, and the SQL that loads the site's own Customers
+for the scan (per-row cost, extrapolated to the full size when the site has fewer rows).
+
+`synthetic_customers` has no frappe imports so the pure tests can use it.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import time
+
+GOAL_SECONDS = 60.0
+
+ADJECTIVES = (
+	"golden silver blue red green bright star royal grand eastern western northern southern global "
+	"united pacific atlantic summit pioneer prime apex vertex nova alpha omega delta crystal diamond "
+	"emerald jade lotus phoenix dragon tiger eagle falcon harbor river lake mountain valley ocean "
+	"sun moon sky cloud rain thunder iron steel copper oak maple pine cedar swift rapid smart clever "
+	"happy lucky fortune harmony unity liberty victory crown orchid sapphire ruby pearl amber ivory"
+).split()
+NOUNS = (
+	"trading logistics foods textiles electronics machinery chemicals pharma media studios systems "
+	"solutions networks partners ventures holdings industries supplies services consulting design "
+	"motors energy solar water farms labs robotics software hardware metals plastics paper printing "
+	"furniture garments shoes toys games travel hotels dental clinic bakery brewery coffee tea wine "
+	"fashion beauty sports outdoor marine aviation rail freight packaging security cleaning catering"
+).split()
+SECTORS = (
+	"group international asia china europe america works house centre hub point line link way gate "
+	"field bridge port bay park square tower plaza"
+).split()
+SUFFIXES = ("Ltd", "Co", "Inc", "Limited", "LLC", "Co., Ltd.", "GmbH", "")
+CN_CITIES = "北京 上海 广州 深圳 杭州 南京 成都 武汉 西安 苏州 天津 重庆 青岛 厦门 宁波 长沙".split()
+CN_CHARS = "星光华美东方金龙宏达鑫源恒通瑞丰联创新世纪天成博远海纳信永盛安泰嘉禾立德富康隆昌兴"
+CN_TRADES = "科技 贸易 物流 电子 食品 机械 纺织 化工 建材 传媒".split()
+FREE = ("gmail.com", "qq.com", "163.com", "outlook.com")
+STREETS = "Main Oak Park High Church Station Mill King Queen Garden Bridge River".split()
+
+
+def _full_width(text: str) -> str:
+	return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in text)
+
+
+def _typo(rng: random.Random, text: str) -> str:
+	if len(text) < 5:
+		return text
+	i = rng.randrange(1, len(text) - 2)
+	kind = rng.random()
+	if kind < 0.34:
+		return text[:i] + text[i + 1 :]
+	if kind < 0.67:
+		return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
+	return text[:i] + rng.choice("aeiourstn") + text[i + 1 :]
+
+
+def synthetic_customers(n: int, dup_rate: float = 0.02, seed: int = 42) -> tuple[list[dict], set]:
+	"""`n` customer dicts of which about `dup_rate * n` are planted near-duplicates of another one.
+
+	Returns (records, planted) where planted holds (id_a, id_b) with id_a < id_b.
+	"""
+	rng = random.Random(seed)
+	n_dups = int(n * dup_rate)
+	n_base = n - n_dups
+	records: list[dict] = []
+	used_phones: set[str] = set()
+	for i in range(n_base):
+		if rng.random() < 0.15:
+			name = (
+				rng.choice(CN_CITIES) + "".join(rng.sample(CN_CHARS, 2)) + rng.choice(CN_TRADES) + "有限公司"
+			)
+			slug = f"cn{i}"
+		else:
+			name = " ".join(
+				(rng.choice(ADJECTIVES).title(), rng.choice(NOUNS).title(), rng.choice(SECTORS).title())
+			)
+			suffix = rng.choice(SUFFIXES)
+			name = f"{name} {suffix}".strip()
+			slug = "".join(name.lower().split()[:2])
+		while True:
+			phone = f"+86 1{rng.randint(3, 9)}{rng.randint(0, 9)} {rng.randint(0, 9999):04d} {rng.randint(0, 9999):04d}"
+			if phone[-9:] not in used_phones:
+				used_phones.add(phone[-9:])
+				break
+		domain = rng.choice(FREE) if rng.random() < 0.3 else f"{slug}{rng.randint(1, 999)}.com"
+		records.append(
+			{
+				"id": f"CUST-{i:07d}",
+				"name": name,
+				"phones": [phone] if rng.random() < 0.9 else [],
+				"emails": [f"{rng.choice(('info', 'sales', 'admin', 'contact'))}{i}@{domain}"]
+				if rng.random() < 0.85
+				else [],
+				"tax_id": f"91{rng.randint(10**14, 10**15 - 1)}" if rng.random() < 0.4 else None,
+				"address": f"{rng.randint(1, 999)} {rng.choice(STREETS)} Street, Unit {rng.randint(1, 99)}",
+			}
+		)
+	clusters: dict[str, list[str]] = {}
+	for k in range(n_dups):
+		base = records[rng.randrange(n_base)]
+		dup_id = f"CUST-{n_base + k:07d}"
+		name = base["name"]
+		r = rng.random()
+		if r < 0.25:
+			name = _typo(rng, name)
+		elif r < 0.4:
+			name = name.upper()
+		elif r < 0.55:
+			name = _full_width(name)
+		elif r < 0.7:
+			name = f"  {name.replace(' ', '  ')} "
+		elif r < 0.85 and name.isascii():
+			name = " ".join(name.split()[:3]) + " " + rng.choice(("Limited", "Ltd.", "Company"))
+		phones = base["phones"]
+		if phones and rng.random() < 0.5:
+			phones = [phones[0].replace("+86 ", "").replace(" ", "-")]
+		if rng.random() < 0.2:
+			phones = []
+		emails = [e.upper() for e in base["emails"]] if rng.random() < 0.3 else base["emails"]
+		if rng.random() < 0.3:
+			emails = []
+		address = base["address"].replace("Street", "St") if rng.random() < 0.5 else base["address"]
+		records.append(
+			{
+				"id": dup_id,
+				"name": name,
+				"phones": list(phones),
+				"emails": list(emails),
+				"tax_id": base["tax_id"] if rng.random() < 0.7 else None,
+				"address": address if rng.random() < 0.8 else None,
+			}
+		)
+		clusters.setdefault(base["id"], [base["id"]]).append(dup_id)
+	# every two members of a cluster are duplicates (two copies of one base are duplicates too)
+	planted = {
+		(a, b) if a < b else (b, a)
+		for members in clusters.values()
+		for x, a in enumerate(members)
+		for b in members[x + 1 :]
+	}
+	rng.shuffle(records)
+	return records, planted
+
+
+def _rss_mb() -> float:
+	return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _quality(found: set, planted: set) -> dict:
+	tp = len(found & planted)
+	return {
+		"found": len(found),
+		"planted": len(planted),
+		"true_positives": tp,
+		"precision": round(tp / len(found), 4) if found else None,
+		"recall": round(tp / len(planted), 4) if planted else None,
+	}
+
+
+def run(site: str, baseline_site: str | None = None, rounds: int = 1, **options) -> dict:
+	from crm_suite.engine import dedupe
+
+	n = int(options.get("n", 100_000))
+	dup_rate = float(options.get("dup_rate", 0.02))
+	sample = int(options.get("sample", 2000))
+	threshold = float(options.get("threshold", 85))
+	rounds = max(int(rounds or 1), 1)
+
+	t0 = time.perf_counter()
+	records, planted = synthetic_customers(n, dup_rate)
+	generate_s = time.perf_counter() - t0
+
+	engine_runs, stats, matches = [], None, []
+	for _ in range(rounds):
+		stats = dedupe.Stats()
+		t0 = time.perf_counter()
+		matches = dedupe.find_duplicates(records, threshold=threshold, stats=stats)
+		engine_runs.append(time.perf_counter() - t0)
+	engine_s = min(engine_runs)
+	found = {(m.a, m.b) for m in matches}
+
+	# baseline: all pairs on a sample, in the same process, extrapolated quadratically
+	sample_ids = {r["id"] for r in records[:sample]}
+	sample_records = records[:sample]
+	sample_planted = {p for p in planted if p[0] in sample_ids and p[1] in sample_ids}
+	t0 = time.perf_counter()
+	naive = dedupe.all_pairs(sample_records, threshold=threshold)
+	naive_s = time.perf_counter() - t0
+	t0 = time.perf_counter()
+	blocked_sample = dedupe.find_duplicates(sample_records, threshold=threshold)
+	blocked_sample_s = time.perf_counter() - t0
+	naive_full_estimate = naive_s * (n * (n - 1)) / (sample * (sample - 1))
+
+	sql = _measure_load_sql(site)
+	sql_full_estimate = sql["seconds_per_row"] * n if sql.get("seconds_per_row") else 0.0
+	total_estimate = engine_s + sql_full_estimate
+	return {
+		"site": site,
+		"rounds": rounds,
+		"records": n,
+		"duplicate_rate": dup_rate,
+		"threshold": threshold,
+		"generate_seconds": round(generate_s, 2),
+		"engine_seconds": round(engine_s, 2),
+		"engine_seconds_all_rounds": [round(x, 2) for x in engine_runs],
+		"blocks": stats.blocks,
+		"capped_blocks": stats.capped_blocks,
+		"pairs_compared": stats.pairs_compared,
+		"all_pairs": stats.all_pairs,
+		"pairs_compared_share": round(stats.pairs_compared / stats.all_pairs, 8),
+		"quality": _quality(found, planted),
+		"baseline_all_pairs": {
+			"sample": sample,
+			"seconds": round(naive_s, 2),
+			"extrapolated_seconds_for_full": round(naive_full_estimate, 1),
+			"quality_on_sample": _quality({(m.a, m.b) for m in naive}, sample_planted),
+			"blocked_on_sample_seconds": round(blocked_sample_s, 3),
+			"blocked_on_sample_quality": _quality({(m.a, m.b) for m in blocked_sample}, sample_planted),
+		},
+		"speedup_vs_all_pairs": round(naive_full_estimate / engine_s, 1) if engine_s else None,
+		"load_sql": sql,
+		"load_sql_extrapolated_seconds": round(sql_full_estimate, 2),
+		"total_seconds_estimate": round(total_estimate, 2),
+		"goal_seconds": GOAL_SECONDS,
+		"meets_goal": total_estimate < GOAL_SECONDS,
+		"peak_rss_mb": _rss_mb(),
+	}
+
+
+def _measure_load_sql(site: str) -> dict:
+	"""Time the scan's own loader (customer_360.duplicates.load_records) on the site's Customers."""
+	try:
+		import frappe
+	except ImportError:
+		return {"skipped": "frappe not importable"}
+	from crm_suite.customer_360.duplicates import load_records
+
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		t0 = time.perf_counter()
+		rows = load_records("Customer")
+		seconds = time.perf_counter() - t0
+		return {
+			"doctype": "Customer",
+			"rows": len(rows),
+			"seconds": round(seconds, 3),
+			"seconds_per_row": (seconds / len(rows)) if rows else None,
+		}
+	finally:
+		frappe.db.rollback()
+		frappe.destroy()
