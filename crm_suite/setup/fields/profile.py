@@ -103,4 +103,15 @@ def get_fields() -> dict[str, list[dict]]:
 		],
 		"Lead": _follow_up_fields("crms_section"),
 		"Opportunity": _follow_up_fields("crms_section"),
+		# Marks the one ToDo that mirrors a record's next follow-up (other assignments stay untouched).
+		"ToDo": [
+			{
+				"fieldname": "crms_follow_up",
+				"fieldtype": "Check",
+				"label": "CRM Follow-up",
+				"insert_after": "assignment_rule",
+				"read_only": 1,
+				"search_index": 1,
+			},
+		],
 	}

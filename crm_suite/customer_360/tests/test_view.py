@@ -1,0 +1,174 @@
+"""Customer 360 view: KPIs, timeline pagination and filters, and permissions (territory, doctype)."""
+
+import frappe
+from frappe.utils import add_days, now_datetime, nowdate, random_string
+
+from crm_suite.customer_360.view import get_customer_360, get_timeline
+from crm_suite.tests import CRMSuiteTestCase
+from crm_suite.tests.utils import (
+	make_contact,
+	make_customer,
+	make_sales_invoice,
+	make_sales_order,
+	make_user,
+)
+
+
+def make_territory(name: str) -> str:
+	if not frappe.db.exists("Territory", name):
+		frappe.get_doc(
+			{"doctype": "Territory", "territory_name": name, "parent_territory": "All Territories"}
+		).insert(ignore_permissions=True)
+	return name
+
+
+def make_issue(customer: str, **kwargs):
+	return frappe.get_doc(
+		{"doctype": "Issue", "subject": f"_Test CRMS {random_string(5)}", "customer": customer, **kwargs}
+	).insert(ignore_permissions=True)
+
+
+def bulk_comments(customer: str, count: int, creation) -> list[str]:
+	"""Comments sharing one creation timestamp: ties the cursor must break by name."""
+	names = [f"crmst{random_string(10).lower()}" for _ in range(count)]
+	frappe.db.bulk_insert(
+		"Comment",
+		[
+			"name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+			"comment_type",
+			"reference_doctype",
+			"reference_name",
+			"content",
+		],
+		[
+			(
+				n,
+				creation,
+				creation,
+				"Administrator",
+				"Administrator",
+				"Comment",
+				"Customer",
+				customer,
+				f"tie {i}",
+			)
+			for i, n in enumerate(names)
+		],
+	)
+	return names
+
+
+class TestCustomer360View(CRMSuiteTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.customer = make_customer().name
+		self.contact = make_contact(customer=self.customer).name
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_kpis_on_a_customer_with_invoices_orders_and_issues(self):
+		make_sales_invoice(self.customer, amount=300)
+		make_sales_invoice(self.customer, posting_date=add_days(nowdate(), -500), amount=200)  # overdue, old
+		make_sales_order(self.customer, amount=150)
+		make_issue(self.customer)
+		make_issue(self.customer, status="Closed")
+		frappe.get_doc(
+			{
+				"doctype": "Communication",
+				"communication_type": "Communication",
+				"communication_medium": "Phone",
+				"subject": "_Test CRMS call",
+				"reference_doctype": "Contact",
+				"reference_name": self.contact,
+				"sent_or_received": "Received",
+			}
+		).insert(ignore_permissions=True)
+
+		kpis = get_customer_360(self.customer)
+		self.assertEqual(kpis["revenue"], {"lifetime": 500.0, "last_12_months": 300.0})
+		self.assertEqual(kpis["open_orders"], {"count": 1, "value": 150.0})
+		self.assertEqual(kpis["overdue_invoices"], {"count": 1, "outstanding": 200.0})
+		self.assertEqual(kpis["issues"]["count"], 1)
+		self.assertEqual(sum(kpis["issues"]["sla_states"].values()), 1)
+		self.assertEqual(kpis["last_contact"]["subject"], "_Test CRMS call")
+		self.assertIn("metrics_computed", kpis)
+
+	def test_pagination_returns_every_item_once_in_order(self):
+		make_sales_invoice(self.customer, amount=10)
+		make_sales_order(self.customer, amount=10)
+		make_issue(self.customer)
+		tie = now_datetime().replace(microsecond=0)
+		bulk_comments(self.customer, 9, tie)
+		bulk_comments(self.customer, 3, add_days(tie, -1))
+		everything = get_timeline(self.customer, limit=100)
+		self.assertIsNone(everything["next_cursor"])
+		self.assertEqual(len(everything["items"]), 15)
+		keys = [(i["timestamp"], i["doctype"], i["name"]) for i in everything["items"]]
+		self.assertEqual(keys, sorted(keys, reverse=True))
+
+		for size in (1, 4, 7):
+			seen, cursor = [], None
+			for _page in range(50):
+				page = get_timeline(self.customer, start_after=cursor, limit=size)
+				self.assertLessEqual(len(page["items"]), size)
+				seen.extend((i["timestamp"], i["doctype"], i["name"]) for i in page["items"])
+				cursor = page["next_cursor"]
+				if not cursor:
+					break
+			self.assertEqual(seen, keys, f"page size {size}")
+
+	def test_type_and_date_filters(self):
+		make_sales_invoice(self.customer, amount=10)
+		make_sales_order(self.customer, amount=10)
+		bulk_comments(self.customer, 2, now_datetime())
+		only = get_timeline(self.customer, types=["Sales Invoice"], limit=50)["items"]
+		self.assertEqual({i["doctype"] for i in only}, {"Sales Invoice"})
+		self.assertEqual(len(only), 1)
+		two = get_timeline(self.customer, types='["Comment", "Sales Order"]', limit=50)["items"]
+		self.assertEqual(sorted(i["doctype"] for i in two), ["Comment", "Comment", "Sales Order"])
+		future = get_timeline(self.customer, from_date=add_days(nowdate(), 2), limit=50)["items"]
+		self.assertEqual(future, [])
+
+	def test_bad_cursor_is_a_clear_error(self):
+		with self.assertRaises(frappe.ValidationError):
+			get_timeline(self.customer, start_after="not-a-cursor")
+
+	def test_territory_restricted_user_cannot_open_another_territory(self):
+		mine, other = make_territory("_Test CRMS North"), make_territory("_Test CRMS South")
+		own = make_customer(territory=mine).name
+		foreign = make_customer(territory=other).name
+		user = make_user("crms360-territory@example.com", ("Sales User",))
+		for name in frappe.get_all("User Permission", filters={"user": user}, pluck="name"):
+			frappe.delete_doc("User Permission", name, ignore_permissions=True)
+		frappe.get_doc(
+			{"doctype": "User Permission", "user": user, "allow": "Territory", "for_value": mine}
+		).insert(ignore_permissions=True)
+		frappe.set_user(user)
+		self.assertTrue(get_timeline(own)["items"] is not None)
+		self.assertEqual(get_customer_360(own)["customer"]["name"], own)
+		with self.assertRaises(frappe.PermissionError):
+			get_timeline(foreign)
+		with self.assertRaises(frappe.PermissionError):
+			get_customer_360(foreign)
+
+	def test_user_without_invoice_read_sees_no_invoices(self):
+		make_sales_invoice(self.customer, amount=10)
+		make_sales_order(self.customer, amount=10)
+		user = make_user("crms360-sales@example.com", ("Sales User",))
+		for name in frappe.get_all("User Permission", filters={"user": user}, pluck="name"):
+			frappe.delete_doc("User Permission", name, ignore_permissions=True)
+		frappe.set_user(user)
+		items = get_timeline(self.customer, limit=50)["items"]
+		doctypes = {i["doctype"] for i in items}
+		self.assertNotIn("Sales Invoice", doctypes)
+		self.assertIn("Sales Order", doctypes)
+		kpis = get_customer_360(self.customer)
+		self.assertIsNone(kpis["revenue"])
+		self.assertIsNone(kpis["overdue_invoices"])
+		self.assertEqual(kpis["open_orders"]["count"], 1)
