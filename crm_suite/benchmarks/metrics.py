@@ -54,9 +54,9 @@ def generate(customers: int = 100_000, invoices: int = 1_000_000, days: int = 14
 			{"group": group, "territory": territory},
 		)
 		frappe.db.commit()
-	have_i = frappe.db.sql(
-		"select count(*) from `tabSales Invoice` where name like %s", f"{PREFIX}-SINV-%"
-	)[0][0]
+	have_i = frappe.db.sql("select count(*) from `tabSales Invoice` where name like %s", f"{PREFIX}-SINV-%")[
+		0
+	][0]
 	chunk = 200_000
 	for start in range(have_i, invoices, chunk):
 		end = min(start + chunk, invoices)

@@ -11,5 +11,9 @@ class CRMSCustomerMetrics(Document):
 
 def on_doctype_update():
 	# the per-customer lookups of metrics, lifecycle and reports read invoices and orders by customer
-	frappe.db.add_index("Sales Invoice", ["customer", "docstatus", "posting_date"], "crms_customer_docstatus_date")
-	frappe.db.add_index("Sales Order", ["customer", "docstatus", "transaction_date"], "crms_customer_docstatus_date")
+	frappe.db.add_index(
+		"Sales Invoice", ["customer", "docstatus", "posting_date"], "crms_customer_docstatus_date"
+	)
+	frappe.db.add_index(
+		"Sales Order", ["customer", "docstatus", "transaction_date"], "crms_customer_docstatus_date"
+	)
