@@ -1,0 +1,114 @@
+"""Follow-ups: one open ToDo per record kept in step with date and owner; daily reminders; report."""
+
+import frappe
+from frappe.utils import add_days, nowdate
+
+from crm_suite.customer_360.follow_up import daily_reminders, my_follow_ups
+from crm_suite.customer_360.report.my_follow_ups.my_follow_ups import execute
+from crm_suite.tests import CRMSuiteTestCase
+from crm_suite.tests.utils import make_customer, make_lead, make_user
+
+
+def open_follow_up_todos(doctype, name):
+	return frappe.get_all(
+		"ToDo",
+		filters={"reference_type": doctype, "reference_name": name, "crms_follow_up": 1, "status": "Open"},
+		fields=["name", "allocated_to", "date"],
+	)
+
+
+class TestFollowUp(CRMSuiteTestCase):
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.alice = make_user("crms-fu-alice@example.com", ("Sales User",))
+		self.bob = make_user("crms-fu-bob@example.com", ("Sales User",))
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+
+	def test_todo_created_moved_and_closed(self):
+		customer = make_customer()
+		self.assertEqual(open_follow_up_todos("Customer", customer.name), [])
+		customer.crms_next_follow_up = add_days(nowdate(), 3)
+		customer.crms_follow_up_owner = self.alice
+		customer.save()
+		todos = open_follow_up_todos("Customer", customer.name)
+		self.assertEqual(len(todos), 1)
+		self.assertEqual(todos[0].allocated_to, self.alice)
+		first = todos[0].name
+
+		customer.crms_next_follow_up = add_days(nowdate(), 5)
+		customer.crms_follow_up_owner = self.bob
+		customer.save()
+		todos = open_follow_up_todos("Customer", customer.name)
+		self.assertEqual(
+			[(t.name, t.allocated_to, str(t.date)) for t in todos],
+			[(first, self.bob, add_days(nowdate(), 5))],
+		)
+
+		customer.crms_next_follow_up = None
+		customer.save()
+		self.assertEqual(open_follow_up_todos("Customer", customer.name), [])
+		self.assertEqual(frappe.db.get_value("ToDo", first, "status"), "Cancelled")
+
+	def test_unrelated_saves_do_not_touch_todos_and_other_assignments_stay(self):
+		lead = make_lead(crms_next_follow_up=nowdate(), crms_follow_up_owner=self.alice)
+		todos = open_follow_up_todos("Lead", lead.name)
+		self.assertEqual(len(todos), 1)
+		manual = frappe.get_doc(
+			{
+				"doctype": "ToDo",
+				"allocated_to": self.bob,
+				"reference_type": "Lead",
+				"reference_name": lead.name,
+				"description": "x",
+			}
+		).insert(ignore_permissions=True)
+		lead.reload()
+		lead.job_title = "Buyer"
+		before = frappe.db.get_value("ToDo", todos[0].name, "modified")
+		lead.save()
+		self.assertEqual(open_follow_up_todos("Lead", lead.name), todos)
+		self.assertEqual(frappe.db.get_value("ToDo", todos[0].name, "modified"), before)
+		lead.reload()
+		lead.crms_follow_up_owner = None
+		lead.save()
+		self.assertEqual(open_follow_up_todos("Lead", lead.name), [])
+		self.assertEqual(frappe.db.get_value("ToDo", manual.name, "status"), "Open")
+
+	def test_daily_reminders_once_per_day(self):
+		overdue = make_customer(crms_next_follow_up=add_days(nowdate(), -2), crms_follow_up_owner=self.alice)
+		today = make_customer(crms_next_follow_up=nowdate(), crms_follow_up_owner=self.alice)
+		later = make_customer(crms_next_follow_up=add_days(nowdate(), 4), crms_follow_up_owner=self.alice)
+
+		def logs(name):
+			return frappe.db.count(
+				"Notification Log",
+				{"for_user": self.alice, "document_type": "Customer", "document_name": name},
+			)
+
+		daily_reminders()
+		daily_reminders()
+		self.assertEqual((logs(overdue.name), logs(today.name), logs(later.name)), (1, 1, 0))
+
+	def test_my_follow_ups_buckets_and_permissions(self):
+		mine = make_customer(crms_next_follow_up=add_days(nowdate(), -1), crms_follow_up_owner=self.alice)
+		make_customer(crms_next_follow_up=nowdate(), crms_follow_up_owner=self.bob)
+		lead = make_lead(crms_next_follow_up=add_days(nowdate(), 2), crms_follow_up_owner=self.alice)
+		frappe.set_user(self.alice)
+		rows = my_follow_ups()
+		got = [(r["reference_doctype"], r["reference_name"], r["bucket"]) for r in rows]
+		self.assertIn(("Customer", mine.name, "Overdue"), got)
+		self.assertIn(("Lead", lead.name, "Upcoming"), got)
+		self.assertEqual({r["reference_doctype"] for r in rows} - {"Customer", "Lead", "Opportunity"}, set())
+		columns, data = execute({"bucket": "Overdue"})
+		self.assertTrue(columns)
+		self.assertIn(mine.name, [r["reference_name"] for r in data])
+		self.assertNotIn(lead.name, [r["reference_name"] for r in data])
+
+		# a user without read on Lead does not get Lead rows
+		frappe.set_user("Administrator")
+		make_user(self.alice, ("Accounts User",))
+		frappe.set_user(self.alice)
+		self.assertNotIn("Lead", {r["reference_doctype"] for r in my_follow_ups()})
