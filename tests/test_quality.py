@@ -40,7 +40,9 @@ def test_normalise_phone_extensions(raw, region, ext):
 	result = q.normalise_phone(raw, region)
 	assert result.ok, result
 	assert result.extension == ext
-	assert result.value == f"{result.e164} ext. {ext}"
+	assert result.value == f"{result.e164},{ext}"
+	# idempotent: the stored form normalises to itself
+	assert q.normalise_phone(result.value, None).value == result.value
 
 
 @pytest.mark.parametrize(

@@ -255,13 +255,20 @@ def find_similar(doctype: str, record: dict, exclude: str | None = None, limit: 
 	]
 
 
+def warn_on_duplicate_enabled(settings) -> bool:
+	"""get_settings() replaces a stored 0 by the field's default (1), so a Check switched off would read
+	as on: an explicitly stored value wins here; only a never-saved field falls back to the default."""
+	stored = frappe.get_cached_doc("CRMS Settings").get("warn_on_duplicate")
+	return bool(settings.warn_on_duplicate) if stored is None else bool(int(stored))
+
+
 def _warn_duplicate(doc, region, phones: list, emails: list, tax_id: str | None = None) -> None:
 	if not doc.is_new() or doc.flags.crms_skip_duplicate_check or frappe.flags.in_import:
 		return
 	if not doc.meta.has_field("crms_name_key"):
 		return
 	settings = get_settings()
-	if not settings.warn_on_duplicate:
+	if not warn_on_duplicate_enabled(settings):
 		return
 	record = {
 		"name_key": doc.crms_name_key,

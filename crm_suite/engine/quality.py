@@ -63,13 +63,15 @@ _PHONE_PUNCT = str.maketrans(
 		"\u30fb": " ",  # ・
 	}
 )
-_EXTENSION_MARKERS = re.compile(r"\s*(?:转|轉|分机|分機|内线|內線|ext\.?|extension|x|#)\s*(?=\d+\s*$)", re.I)
+_EXTENSION_MARKERS = re.compile(
+	r"\s*(?:转|轉|分机|分機|内线|內線|ext\.?|extension|x|#|,)\s*(?=\d+\s*$)", re.I
+)
 
 
 @dataclass(frozen=True)
 class PhoneResult:
 	ok: bool
-	value: str  # E.164 (+ " ext. N") when ok, else the cleaned input
+	value: str  # E.164 (+ ",N" for an extension) when ok, else the cleaned input
 	reason: str | None = None
 	e164: str | None = None
 	extension: str | None = None
@@ -91,7 +93,7 @@ def fold(text: str | None) -> str:
 
 
 def normalise_phone(raw: str | None, default_region: str | None = None) -> PhoneResult:
-	"""A phone number in E.164 (plus " ext. N" when it has an extension), or why it is invalid.
+	"""A phone number in E.164 (plus ",N" when it has an extension), or why it is invalid.
 
 	`default_region` is an ISO 3166 alpha-2 code used when the number has no "+country" prefix.
 	"""
@@ -128,7 +130,9 @@ def normalise_phone(raw: str | None, default_region: str | None = None) -> Phone
 		return PhoneResult(False, text, reason)
 	e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 	ext = number.extension or None
-	value = f"{e164} ext. {ext}" if ext else e164
+	# "," is the dialler's pause: tapping the number dials the extension, and Frappe's Phone fieldtype
+	# accepts it (letters such as "ext." it rejects)
+	value = f"{e164},{ext}" if ext else e164
 	return PhoneResult(True, value, None, e164, ext, phonenumbers.region_code_for_number(number) or region)
 
 
