@@ -1,0 +1,7 @@
+"""One care action taken (unique key: rule, occasion year, customer, contact), so none repeats."""
+
+from frappe.model.document import Document
+
+
+class CRMSCareLog(Document):
+	pass
