@@ -108,3 +108,10 @@ scheduler_events = {
 doctype_js = {
 	"Customer": "public/js/customer.js",
 }
+
+# Customer 360 view: the "Customer Profile" print format reads its KPIs and recent activity here.
+jinja = {
+	"methods": [
+		"crm_suite.customer_360.view.crms_customer_profile",
+	],
+}

@@ -435,3 +435,12 @@ def _metrics(customer: str) -> dict | None:
 		frappe.log_error(title=_("Customer 360: metrics unavailable"))
 		return None
 	return dict(result) if result else None
+
+
+def crms_customer_profile(customer: str, recent: int = 10) -> dict:
+	"""Context of the "Customer Profile" print format (a jinja method): KPIs and recent activity,
+	with the same permission checks as the 360 view."""
+	return {
+		"kpis": get_customer_360(customer),
+		"recent": get_timeline(customer, limit=recent)["items"],
+	}

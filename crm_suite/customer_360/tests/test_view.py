@@ -172,3 +172,29 @@ class TestCustomer360View(CRMSuiteTestCase):
 		self.assertIsNone(kpis["revenue"])
 		self.assertIsNone(kpis["overdue_invoices"])
 		self.assertEqual(kpis["open_orders"]["count"], 1)
+
+	def test_customer_profile_print_format_respects_permissions(self):
+		make_sales_invoice(self.customer, amount=300)
+		html = frappe.get_print("Customer", self.customer, "Customer Profile")
+		self.assertIn("ACC-SINV", html)
+		self.assertIn(self.customer, html)
+		user = make_user("crms360-sales@example.com", ("Sales User",))
+		for name in frappe.get_all("User Permission", filters={"user": user}, pluck="name"):
+			frappe.delete_doc("User Permission", name, ignore_permissions=True)
+		frappe.set_user(user)
+		html = frappe.get_print("Customer", self.customer, "Customer Profile")
+		self.assertNotIn("ACC-SINV", html)
+		other = make_territory("_Test CRMS East")
+		frappe.set_user("Administrator")
+		foreign = make_customer(territory=other).name
+		frappe.get_doc(
+			{
+				"doctype": "User Permission",
+				"user": user,
+				"allow": "Territory",
+				"for_value": make_territory("_Test CRMS West"),
+			}
+		).insert(ignore_permissions=True)
+		frappe.set_user(user)
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_print("Customer", foreign, "Customer Profile")
