@@ -129,7 +129,11 @@ def enqueue_scan():
 
 @frappe.whitelist(methods=["POST"])
 def scan_now() -> str:
-	frappe.only_for(MANAGER_ROLES)
+	# not frappe.only_for: it lets everyone through while tests run
+	if set(MANAGER_ROLES).isdisjoint(frappe.get_roles()):
+		frappe.throw(
+			_("Only a System Manager or Sales Manager can start a duplicate scan."), frappe.PermissionError
+		)
 	enqueue_scan()
 	return _("The duplicate scan has been queued; candidates appear in the review list when it finishes.")
 
