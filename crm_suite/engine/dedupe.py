@@ -240,50 +240,65 @@ def _email_similarity(x: str, y: str) -> float:
 	return fuzz.ratio(lx, ly) * (1.0 if dx == dy else 0.6)
 
 
-def score_pair(a: Prepared, b: Prepared, weights: Mapping[str, float] = WEIGHTS) -> Match:
-	"""Per-field scores (0..100, only for fields both records have) and their weighted mean."""
+def score_pair(
+	a: Prepared, b: Prepared, weights: Mapping[str, float] = WEIGHTS, threshold: float | None = None
+) -> Match | None:
+	"""Per-field scores (0..100, only for fields both records have) and their weighted mean.
+
+	With `threshold`, returns None as soon as the pair provably cannot reach it (an upper bound that
+	takes every field not yet scored as perfect), so most blocked pairs cost one or two comparisons.
+	"""
+	on_both = [
+		k
+		for k, present in (
+			("name", a.name and b.name),
+			("phone", a.phones and b.phones),
+			("email", a.emails and b.emails),
+			("tax_id", a.tax_id and b.tax_id),
+			("address", a.address and b.address),
+		)
+		if present
+	]
+	weight = sum(weights[k] for k in on_both)
+	if not weight:
+		return None if threshold is not None else _match(a, b, 0.0, {})
+	factor = 1.0 if STRONG_FIELDS.intersection(on_both) else NAME_ONLY_FACTOR
 	scores: dict[str, float] = {}
-	if a.name and b.name:
-		scores["name"] = max(fuzz.token_sort_ratio(a.name, b.name), fuzz.ratio(a.compact, b.compact))
-	if a.phones and b.phones:
-		scores["phone"] = 100.0 if a.phones & b.phones else _best(a.phones, b.phones, fuzz.ratio)
-	if a.emails and b.emails:
-		scores["email"] = 100.0 if a.emails & b.emails else _best(a.emails, b.emails, _email_similarity)
-	if a.tax_id and b.tax_id:
+	lost = 0.0  # weighted points below 100 so far
+
+	def hopeless() -> bool:
+		return threshold is not None and (100 * weight - lost) / weight * factor < threshold
+
+	if "tax_id" in on_both:
 		scores["tax_id"] = 100.0 if a.tax_id == b.tax_id else 0.0
-	if a.address and b.address:
+		if scores["tax_id"] == 0.0 and threshold is not None and TAX_CONFLICT_CAP < threshold:
+			return None
+	if "phone" in on_both:
+		scores["phone"] = 100.0 if a.phones & b.phones else _best(a.phones, b.phones, fuzz.ratio)
+		lost += weights["phone"] * (100 - scores["phone"])
+	if "email" in on_both:
+		scores["email"] = 100.0 if a.emails & b.emails else _best(a.emails, b.emails, _email_similarity)
+		lost += weights["email"] * (100 - scores["email"])
+	if hopeless():
+		return None
+	if "name" in on_both:
+		scores["name"] = max(fuzz.token_sort_ratio(a.name, b.name), fuzz.ratio(a.compact, b.compact))
+		lost += weights["name"] * (100 - scores["name"])
+		if hopeless():
+			return None
+	if "address" in on_both:
 		scores["address"] = _address_similarity(a.address, b.address)
-	weight = sum(weights[k] for k in scores)
-	total = sum(weights[k] * v for k, v in scores.items()) / weight if weight else 0.0
-	if not STRONG_FIELDS & scores.keys():
-		total *= NAME_ONLY_FACTOR
+	total = sum(weights[k] * v for k, v in scores.items()) / weight * factor
 	if scores.get("tax_id") == 0.0:
 		total = min(total, TAX_CONFLICT_CAP)
+	if threshold is not None and total < threshold:
+		return None
+	return _match(a, b, total, scores)
+
+
+def _match(a: Prepared, b: Prepared, total: float, scores: dict[str, float]) -> Match:
 	x, y = (a, b) if a.id <= b.id else (b, a)
 	return Match(x.id, y.id, round(total, 2), {k: round(v, 2) for k, v in scores.items()})
-
-
-def _quick_reject(a: Prepared, b: Prepared, threshold: float, weights: Mapping[str, float]) -> bool:
-	"""True when the pair cannot reach `threshold` even if every field other than name were perfect."""
-	if a.phones & b.phones or a.emails & b.emails or (a.tax_id and a.tax_id == b.tax_id):
-		return False
-	if not (a.name and b.name):
-		return False
-	name = max(fuzz.token_sort_ratio(a.name, b.name), fuzz.ratio(a.compact, b.compact))
-	present = ["name"]
-	for key, on_both in (
-		("phone", a.phones and b.phones),
-		("email", a.emails and b.emails),
-		("tax_id", a.tax_id and b.tax_id),
-		("address", a.address and b.address),
-	):
-		if on_both:
-			present.append(key)
-	weight = sum(weights[k] for k in present)
-	upper = (weights["name"] * name + (weight - weights["name"]) * 100) / weight
-	if not STRONG_FIELDS.intersection(present):
-		upper *= NAME_ONLY_FACTOR
-	return upper < threshold
 
 
 def find_duplicates(
@@ -303,11 +318,8 @@ def find_duplicates(
 	stats.pairs_compared = len(pairs)
 	out = []
 	for i, j in pairs:
-		a, b = prepared[i], prepared[j]
-		if _quick_reject(a, b, threshold, weights):
-			continue
-		match = score_pair(a, b, weights)
-		if match.total >= threshold:
+		match = score_pair(prepared[i], prepared[j], weights, threshold)
+		if match is not None:
 			out.append(match)
 	out.sort(key=lambda m: (-m.total, m.a, m.b))
 	stats.matches = len(out)
