@@ -164,7 +164,7 @@ crm_suite.customer_360.View = class {
 		const last = d.last_contact;
 		card(
 			__("Last Contact"),
-			last ? frappe.datetime.comment_when(last.timestamp) : __("Never"),
+			last ? frappe.datetime.prettyDate(last.timestamp) : __("Never"),
 			last ? `${__(last.doctype)}: ${last.subject || last.type || last.name}` : ""
 		);
 		card(__("Lifecycle Stage"), d.lifecycle_stage ? __(d.lifecycle_stage) : "-", "");
@@ -279,7 +279,7 @@ crm_suite.customer_360.View = class {
 			$row.find("a").attr("href", route).text(item.doctype === "Comment" ? __("Comment") : item.name);
 			$row.find(".crms-360-item-sub").text(this.describe(item));
 			$row.find(".crms-360-item-when")
-				.text(frappe.datetime.comment_when(item.timestamp, true))
+				.text(frappe.datetime.prettyDate(item.timestamp, true))
 				.attr("title", frappe.datetime.str_to_user(item.timestamp));
 			$t.append($row);
 		});
