@@ -27,6 +27,8 @@ GOAL_RATIO = 2.0
 GOAL_RSS_MB = 1024
 PREFIX = "BENCH"
 
+U = "(CONV(SUBSTR(MD5(CONCAT(seq, ':{0}')), 1, 8), 16, 10) / 4294967296)"
+
 BASELINE_SQL = """
 	SELECT customer, COUNT(*), SUM(base_net_total), MAX(posting_date)
 	FROM `tabSales Invoice` WHERE docstatus = 1 GROUP BY customer
@@ -60,7 +62,8 @@ def generate(customers: int = 100_000, invoices: int = 1_000_000, days: int = 14
 	chunk = 200_000
 	for start in range(have_i, invoices, chunk):
 		end = min(start + chunk, invoices)
-		# RAND(seed) is deterministic per seed: the data set is the same on every run.
+		# U(k): a uniform [0, 1) number hashed from (seq, k), so the data set is the same on every
+		# run and the columns are independent (RAND(seq) is correlated across consecutive seeds).
 		frappe.db.sql(
 			f"""
 			INSERT IGNORE INTO `tabSales Invoice` (name, customer, customer_name, company, posting_date,
@@ -71,11 +74,11 @@ def generate(customers: int = 100_000, invoices: int = 1_000_000, days: int = 14
 				NOW(), NOW(), 'Administrator', 'Administrator', 'BENCH-SINV-'
 			FROM (
 				SELECT CONCAT('{PREFIX}-SINV-', LPAD(seq, 8, '0')) AS name,
-					CONCAT('{PREFIX}-CUST-', LPAD(1 + FLOOR(POW(RAND(seq), 2) * {int(customers)}), 7, '0'))
+					CONCAT('{PREFIX}-CUST-', LPAD(1 + FLOOR(POW({U.format(1)}, 1.3) * {int(customers)}), 7, '0'))
 						AS customer,
-					CURDATE() - INTERVAL FLOOR(RAND(seq * 3 + 1) * {int(days)}) DAY AS posting_date,
-					IF(RAND(seq * 7 + 2) < 0.02, 1, 0) AS is_return,
-					ROUND((10 + RAND(seq * 5 + 3) * 990) * IF(RAND(seq * 7 + 2) < 0.02, -0.3, 1), 2) AS amount
+					CURDATE() - INTERVAL FLOOR({U.format(2)} * {int(days)}) DAY AS posting_date,
+					IF({U.format(3)} < 0.02, 1, 0) AS is_return,
+					ROUND((10 + {U.format(4)} * 990) * IF({U.format(3)} < 0.02, -0.3, 1), 2) AS amount
 				FROM seq_{start + 1}_to_{end}
 			) g
 			"""

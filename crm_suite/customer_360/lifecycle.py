@@ -1,21 +1,190 @@
-"""Lifecycle stages: invoice and order events replay the customer history through the engine."""
+"""Lifecycle stages: invoice and order events replay the customer history through the engine.
+
+`sync_customer` reads the customer's purchase dates (submitted non-return Sales Invoices and
+submitted Sales Orders), its origin (creation date, Lead and its qualification) and the thresholds,
+replays the whole history with `crm_suite.engine.lifecycle.replay`, and rewrites the stored
+CRMS Lifecycle Transition log from the first row that differs. A cancel therefore restores exactly
+the log and stage that existed before the submit, backdated documents included.
+
+Audit trail: the transition log IS the trail of stage changes (date, from, to, cause, document).
+The Customer fields are written with `frappe.db.set_value(..., update_modified=False)`, which
+makes no Version: a Version per stage change would duplicate the log and slow every submit.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe.utils import getdate, now_datetime, nowdate
+
+from crm_suite.engine import lifecycle as engine
+
+LOG = "CRMS Lifecycle Transition"
+
+
+def thresholds() -> engine.Thresholds:
+	from crm_suite.crm_suite.doctype.crms_settings.crms_settings import get_settings
+
+	s = get_settings()
+	return engine.Thresholds(
+		active_days=int(s.active_days or 90),
+		at_risk_days=int(s.at_risk_days or 180),
+		lapsed_days=int(s.lapsed_days or 365),
+		gap_factor=float(s.at_risk_gap_factor or 0),
+	)
+
+
+def purchases(customer: str) -> list[engine.Purchase]:
+	rows = frappe.db.sql(
+		"""
+		select posting_date, concat('Sales Invoice:', name) from `tabSales Invoice`
+		where customer = %(c)s and docstatus = 1 and is_return = 0
+		union all
+		select transaction_date, concat('Sales Order:', name) from `tabSales Order`
+		where customer = %(c)s and docstatus = 1
+		""",
+		{"c": customer},
+	)
+	return [engine.Purchase(getdate(d), ref) for d, ref in rows]
+
+
+def origin(customer: str) -> engine.Origin | None:
+	row = frappe.db.get_value("Customer", customer, ["creation", "lead_name"], as_dict=True)
+	if not row:
+		return None
+	qualified = False
+	if row.lead_name:
+		qualified = frappe.db.get_value("Lead", row.lead_name, "qualification_status") == "Qualified"
+	return engine.Origin(getdate(row.creation), from_lead=bool(row.lead_name), qualified=qualified)
+
+
+def stored_log(customer: str) -> list[tuple[str, engine.Transition]]:
+	rows = frappe.db.sql(
+		f"""select name, transition_date, from_stage, to_stage, cause, reference_doctype, reference_name
+		from `tab{LOG}` where customer = %s order by sequence""",
+		customer,
+	)
+	out = []
+	for name, d, from_stage, to_stage, cause, ref_dt, ref_name in rows:
+		ref = f"{ref_dt}:{ref_name}" if ref_dt and ref_name else ""
+		out.append((name, engine.Transition(getdate(d), from_stage or "", to_stage, cause or "", ref)))
+	return out
+
+
+def sync_customer(customer: str, as_of=None) -> str | None:
+	"""Replay the customer's history, rewrite the changed tail of its log; returns the stage."""
+	start = origin(customer)
+	if start is None:
+		return None
+	as_of = getdate(as_of or nowdate())
+	t = thresholds()
+	events = purchases(customer)
+	log = engine.replay(events, start, as_of, t)
+	stored = stored_log(customer)
+	keep, tail = engine.diff([tr for _, tr in stored], log)
+	stale = [name for name, _ in stored[keep:]]
+	if stale:
+		frappe.db.delete(LOG, {"name": ("in", stale)})
+	if tail:
+		_insert(customer, keep, tail)
+	stage, since = engine.current(log)
+	review = engine.next_review_date(events, start, as_of, t)
+	fields = ["crms_lifecycle_stage", "crms_stage_since", "crms_stage_review_on"]
+	old = frappe.db.get_value("Customer", customer, fields)
+	new = (stage, since, review)
+	if tuple(old) != new:
+		frappe.db.set_value("Customer", customer, dict(zip(fields, new, strict=True)), update_modified=False)
+	return stage
+
+
+def _insert(customer: str, offset: int, tail: list[engine.Transition]) -> None:
+	now, user = now_datetime(), frappe.session.user
+	rows = []
+	for i, tr in enumerate(tail, offset + 1):
+		ref_dt, _, ref_name = tr.reference.partition(":")
+		rows.append(
+			(
+				frappe.generate_hash(length=12),
+				customer,
+				tr.date,
+				i,
+				tr.from_stage or None,
+				tr.to_stage,
+				tr.cause,
+				ref_dt or None,
+				ref_name or None,
+				now,
+				now,
+				user,
+				user,
+			)
+		)
+	frappe.db.bulk_insert(
+		LOG,
+		[
+			"name",
+			"customer",
+			"transition_date",
+			"sequence",
+			"from_stage",
+			"to_stage",
+			"cause",
+			"reference_doctype",
+			"reference_name",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		],
+		rows,
+	)
+
+
+def sync_due(as_of=None, limit: int = 50_000) -> int:
+	"""Nightly: replay only the customers whose next time-driven transition is due (set-based pick),
+	plus customers that never got a stage (installed before this app, bulk imports)."""
+	as_of = getdate(as_of or nowdate())
+	due = frappe.db.sql(
+		"""select name from tabCustomer where crms_stage_review_on <= %s
+		union select name from tabCustomer where ifnull(crms_lifecycle_stage, '') = '' limit %s""",
+		(as_of, limit),
+		pluck=True,
+	)
+	for name in due:
+		sync_customer(name, as_of)
+	return len(due)
+
+
+def _customer_changed(customer: str | None, refresh_metrics: bool = True) -> None:
+	if not customer:
+		return
+	sync_customer(customer)
+	if refresh_metrics:
+		from crm_suite.customer_analytics.metrics import enqueue_customer_refresh
+
+		enqueue_customer_refresh(customer)
 
 
 def on_customer_insert(doc, method=None):
-	pass  # TODO(issue 3): placeholder until this area lands
+	sync_customer(doc.name)
 
 
 def on_invoice_submit(doc, method=None):
-	pass  # TODO(issue 3): placeholder until this area lands
+	# a return is no purchase: the stage cannot change, but its amount nets into the metrics
+	if doc.is_return:
+		from crm_suite.customer_analytics.metrics import enqueue_customer_refresh
+
+		enqueue_customer_refresh(doc.customer)
+		return
+	_customer_changed(doc.customer)
 
 
 def on_invoice_cancel(doc, method=None):
-	pass  # TODO(issue 3): placeholder until this area lands
+	on_invoice_submit(doc, method)
 
 
 def on_order_submit(doc, method=None):
-	pass  # TODO(issue 3): placeholder until this area lands
+	_customer_changed(doc.customer, refresh_metrics=False)
 
 
 def on_order_cancel(doc, method=None):
-	pass  # TODO(issue 3): placeholder until this area lands
+	_customer_changed(doc.customer, refresh_metrics=False)

@@ -1,5 +1,272 @@
-"""Per-customer metrics (RFM, CLV, churn risk), computed set-based on the long queue."""
+"""Per-customer metrics (RFM, CLV, churn risk), computed set-based on the long queue.
+
+The formulas are documented in `crm_suite.engine.metrics` (the pure-Python reference); this module
+is the same arithmetic as one INSERT ... SELECT ... GROUP BY into `tabCRMS Customer Metrics`:
+
+* full run (`recompute_all`, nightly): one grouped pass over submitted Sales Invoices, quintile
+  scores with RANK() / COUNT(*) OVER () window functions (integer DIV, so no decimal rounding);
+* one customer (`refresh_customer`, after an invoice submit/cancel): the same aggregate restricted
+  to the customer, scored against the other customers' stored values (rank = 1 + number of others
+  strictly before it). Others keep their scores until the next nightly run re-ranks everyone.
+
+Recency ranks on last_purchase ascending, which is recency_days descending for one as_of date.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, getdate, nowdate
+
+from crm_suite.engine import metrics as engine
+
+TABLE = "`tabCRMS Customer Metrics`"
+COLUMNS = (
+	"first_purchase",
+	"last_purchase",
+	"recency_days",
+	"tenure_days",
+	"frequency",
+	"monetary",
+	"average_order_value",
+	"revenue_12m",
+	"avg_gap_days",
+	"clv",
+	"churn_recency",
+	"churn_gap",
+	"churn_trend",
+	"churn_risk",
+	"r_score",
+	"f_score",
+	"m_score",
+	"rfm_cell",
+	"segment",
+)
+
+# Half-up rounding to 2 decimals, as engine.metrics.r2.
+R2 = "FLOOR(({0}) * 100 + 0.5) / 100"
+
+SEGMENT_SQL = """CASE
+	WHEN r_score >= 4 AND f_score >= 4 THEN 'Champions'
+	WHEN r_score = 3 AND f_score >= 4 THEN 'Loyal'
+	WHEN r_score >= 4 AND f_score >= 2 THEN 'Potential Loyalist'
+	WHEN r_score = 5 THEN 'New Customers'
+	WHEN r_score = 4 THEN 'Promising'
+	WHEN r_score = 3 AND f_score >= 2 THEN 'Need Attention'
+	WHEN r_score = 3 THEN 'About to Sleep'
+	WHEN f_score = 5 THEN 'Can''t Lose Them'
+	WHEN f_score >= 3 THEN 'At Risk'
+	WHEN r_score = 2 THEN 'Hibernating'
+	ELSE 'Lost' END"""
+
+
+def params() -> engine.Params:
+	from crm_suite.crm_suite.doctype.crms_settings.crms_settings import get_settings
+
+	s = get_settings()
+	return engine.Params(
+		active_days=int(s.active_days or 90),
+		lapsed_days=int(s.lapsed_days or 365),
+		gap_factor=float(s.at_risk_gap_factor or 3),
+		horizon_months=int(s.clv_horizon_months or 36),
+		discount_rate=float(s.clv_discount_rate or 0),
+		margin=float(s.clv_margin or 100),
+	)
+
+
+def _values_sql(customer_filter: str) -> str:
+	"""SELECT of every non-score column per customer (derived table `v`)."""
+	gap = "GREATEST(COALESCE(avg_gap_days, %(active_days)s), 1)"
+	return f"""
+	SELECT customer, first_purchase, last_purchase, recency_days, tenure_days, frequency,
+		monetary, average_order_value, revenue_12m, avg_gap_days, clv,
+		churn_recency, churn_gap, churn_trend,
+		FLOOR(churn_recency + churn_gap + churn_trend + 0.5) AS churn_risk
+	FROM (
+		SELECT customer, first_purchase, last_purchase, recency_days, tenure_days, frequency,
+			{R2.format("monetary_raw")} AS monetary,
+			{R2.format("monetary_raw / frequency")} AS average_order_value,
+			{R2.format("rev12_raw")} AS revenue_12m,
+			COALESCE(avg_gap_days, 0) AS avg_gap_days,
+			{
+		R2.format(
+			"GREATEST(0, monetary_raw * %(margin)s / 100 * 30 / GREATEST(tenure_days + " + gap + ", 30)"
+			" * EXP(-GREATEST(recency_days - " + gap + ", 0) / (%(gap_factor)s * " + gap + "))"
+			" * %(annuity)s)"
+		)
+	} AS clv,
+			{R2.format("50 * LEAST(1, recency_days * 1e0 / %(lapsed_days)s)")} AS churn_recency,
+			{
+		R2.format(
+			"30 * LEAST(1, GREATEST(0, (recency_days * 1e0 / " + gap + " - 1)"
+			" / GREATEST(%(gap_factor)s - 1, 1)))"
+		)
+	} AS churn_gap,
+			{
+		R2.format(
+			"IF(tenure_days > 365 AND monetary_raw - rev12_raw > 0,"
+			" 20 * LEAST(1, GREATEST(0, 1 - rev12_raw * 1e0"
+			" / ((monetary_raw - rev12_raw) * 365e0 / (tenure_days - 365)))), 0)"
+		)
+	} AS churn_trend
+		FROM (
+			SELECT customer, frequency, monetary_raw, rev12_raw, first_purchase, last_purchase,
+				DATEDIFF(%(as_of)s, last_purchase) AS recency_days,
+				DATEDIFF(%(as_of)s, first_purchase) AS tenure_days,
+				IF(frequency >= 2,
+					{R2.format("DATEDIFF(last_purchase, first_purchase) * 1e0 / (frequency - 1)")}, NULL)
+					AS avg_gap_days
+			FROM (
+				SELECT customer,
+					SUM(is_return = 0) AS frequency,
+					SUM(base_net_total) AS monetary_raw,
+					SUM(IF(posting_date > %(since_12m)s, base_net_total, 0)) AS rev12_raw,
+					MIN(IF(is_return = 0, posting_date, NULL)) AS first_purchase,
+					MAX(IF(is_return = 0, posting_date, NULL)) AS last_purchase
+				FROM `tabSales Invoice`
+				WHERE docstatus = 1 {customer_filter}
+				GROUP BY customer
+				HAVING frequency > 0
+			) a
+		) b
+	) c
+	"""
+
+
+def _sql_params(as_of, p: engine.Params, **extra) -> dict:
+	as_of = getdate(as_of or nowdate())
+	return {
+		"as_of": as_of,
+		"since_12m": add_days(as_of, -365),
+		"active_days": p.active_days,
+		"lapsed_days": p.lapsed_days,
+		"gap_factor": p.gap_factor,
+		"margin": p.margin,
+		"annuity": engine.annuity(p.horizon_months, p.discount_rate),
+		**extra,
+	}
+
+
+def _insert_sql(select_sql: str) -> str:
+	cols = ", ".join(COLUMNS)
+	select_cols = ", ".join(COLUMNS[:-1])
+	return f"""
+	INSERT INTO {TABLE} (name, customer, creation, modified, owner, modified_by, docstatus, idx,
+		computed_on, {cols})
+	SELECT customer, customer, NOW(), NOW(), %(user)s, %(user)s, 0, 0, %(as_of)s, {select_cols},
+		{SEGMENT_SQL}
+	FROM ({select_sql}) s
+	"""
+
+
+def recompute_all(as_of=None, with_segments: bool = True) -> int:
+	"""Every customer's metrics in one statement (plus the segment rules); returns the row count."""
+	p = params()
+	values = _values_sql("")
+	scored = f"""
+	SELECT v.*,
+		CONCAT(r_score, f_score, m_score) AS rfm_cell
+	FROM (
+		SELECT v0.*,
+			1 + (5 * (RANK() OVER (ORDER BY last_purchase) - 1)) DIV COUNT(*) OVER () AS r_score,
+			1 + (5 * (RANK() OVER (ORDER BY frequency) - 1)) DIV COUNT(*) OVER () AS f_score,
+			1 + (5 * (RANK() OVER (ORDER BY monetary) - 1)) DIV COUNT(*) OVER () AS m_score
+		FROM ({values}) v0
+	) v
+	"""
+	sql_params = _sql_params(as_of, p, user=frappe.session.user)
+	frappe.db.sql(f"DELETE FROM {TABLE}")
+	frappe.db.sql(_insert_sql(scored), sql_params)
+	count = frappe.db.sql(f"select count(*) from {TABLE}")[0][0]
+	if with_segments:
+		from crm_suite.customer_analytics.segments import apply_rules
+
+		apply_rules()
+	return count
+
+
+def refresh_customer(customer: str, as_of=None, with_segments: bool = True) -> None:
+	"""One customer's row with the same SQL, scored against everyone else's stored values."""
+	p = params()
+	values = _values_sql("AND customer = %(customer)s")
+	others = f"(SELECT last_purchase, frequency, monetary FROM {TABLE} WHERE name != %(customer)s)"
+	scored = f"""
+	SELECT v.*, CONCAT(r_score, f_score, m_score) AS rfm_cell
+	FROM (
+		SELECT v0.*,
+			1 + (5 * (SELECT COUNT(*) FROM {others} o WHERE o.last_purchase < v0.last_purchase))
+				DIV (1 + (SELECT COUNT(*) FROM {others} o)) AS r_score,
+			1 + (5 * (SELECT COUNT(*) FROM {others} o WHERE o.frequency < v0.frequency))
+				DIV (1 + (SELECT COUNT(*) FROM {others} o)) AS f_score,
+			1 + (5 * (SELECT COUNT(*) FROM {others} o WHERE o.monetary < v0.monetary))
+				DIV (1 + (SELECT COUNT(*) FROM {others} o)) AS m_score
+		FROM ({values}) v0
+	) v
+	"""
+	sql_params = _sql_params(as_of, p, user=frappe.session.user, customer=customer)
+	frappe.db.sql(f"DELETE FROM {TABLE} WHERE name = %(customer)s", sql_params)
+	frappe.db.sql(_insert_sql(scored), sql_params)
+	if with_segments:
+		from crm_suite.customer_analytics.segments import apply_rules
+
+		apply_rules(customers=[customer])
+
+
+def enqueue_customer_refresh(customer: str) -> None:
+	if not customer:
+		return
+	frappe.enqueue(
+		"crm_suite.customer_analytics.metrics.refresh_customer",
+		queue="default",
+		customer=customer,
+		enqueue_after_commit=True,
+		now=bool(frappe.flags.in_test),
+	)
 
 
 def nightly():
-	pass  # TODO(issue 3): placeholder until this area lands
+	"""Scheduler entry (daily_long): one deduplicated long-queue job for the whole recompute."""
+	frappe.enqueue(
+		"crm_suite.customer_analytics.metrics.run_nightly",
+		queue="long",
+		timeout=3600,
+		job_id="crms_customer_metrics_nightly",
+		deduplicate=True,
+	)
+
+
+def run_nightly(as_of=None) -> dict:
+	"""Metrics for all customers, then due time-driven lifecycle transitions, then segment rules
+	(after the lifecycle, so rules on the stage see today's stage)."""
+	from crm_suite.customer_360.lifecycle import sync_due
+	from crm_suite.customer_analytics.segments import apply_rules
+
+	rows = recompute_all(as_of, with_segments=False)
+	transitions = sync_due(as_of)
+	apply_rules()
+	return {"metrics_rows": rows, "lifecycle_replays": transitions}
+
+
+# --- read API for the 360 view -------------------------------------------------------------------
+
+REASON_TEXT = {
+	"no_purchase_for": lambda a: _("No purchase for {0} days").format(*a),
+	"gap_above_norm": lambda a: _("{0} days since the last purchase, against a usual gap of {1} days").format(
+		*a
+	),
+	"single_purchase": lambda a: _("Bought only once, {0} days ago").format(*a),
+	"revenue_declining": lambda a: _("12-month revenue {0}% below its earlier yearly average").format(*a),
+}
+
+
+def get_customer_metrics(customer: str) -> dict | None:
+	"""The stored metrics row of a customer with translated churn reasons, or None.
+
+	No permission check here: callers (the 360 view) check read access on the Customer first."""
+	fields = ["customer", "computed_on", *COLUMNS]
+	row = frappe.db.get_value("CRMS Customer Metrics", customer, fields, as_dict=True)
+	if not row:
+		return None
+	codes = engine.churn_reason_codes(row, params())
+	row["churn_reasons"] = [REASON_TEXT[code](args) for code, args in codes]
+	return row

@@ -11,7 +11,7 @@ Definitions (as_of = the day of computation):
 * ``recency_days`` = as_of - last purchase; ``frequency`` = number of purchases;
   ``monetary`` = sum of base_net_total, returns netted; ``average_order_value`` = monetary / frequency;
   ``revenue_12m`` = the same sum over posting_date > as_of - 365 days; ``tenure_days`` = as_of - first.
-* ``avg_gap_days`` = (last - first) / (frequency - 1) when frequency >= 2, else empty.
+* ``avg_gap_days`` = (last - first) / (frequency - 1) when frequency >= 2, else 0 (stored; no gap).
   ``expected_gap`` = avg_gap_days, or ``active_days`` for one-time buyers (and at least 1 day).
 * **Scores (quintiles, deterministic ties).** Over all customers with a purchase (n of them):
   ``score = 1 + floor(5 * (rank - 1) / n)`` where rank is SQL ``RANK()`` (ties share the lowest
@@ -182,7 +182,7 @@ def compute(
 			"monetary": monetary,
 			"average_order_value": r2(a["monetary"] / n),
 			"revenue_12m": revenue_12m,
-			"avg_gap_days": avg_gap,
+			"avg_gap_days": avg_gap if avg_gap is not None else 0.0,
 			"clv": clv(a["monetary"], tenure, recency, avg_gap, p),
 		}
 		rec, gap, trend = churn_components(recency, avg_gap, a["monetary"], a["revenue_12m"], tenure, p)
@@ -213,8 +213,9 @@ def churn_reason_codes(row: dict, p: Params | None = None) -> list[tuple[str, tu
 	if (row.get("churn_recency") or 0) >= 10:
 		out.append((row["churn_recency"], "no_purchase_for", (recency,)))
 	if (row.get("churn_gap") or 0) > 0:
-		gap = expected_gap(row.get("avg_gap_days"), p)
-		if row.get("avg_gap_days") is not None:
+		avg_gap = row.get("avg_gap_days") if (row.get("frequency") or 0) >= 2 else None
+		gap = expected_gap(avg_gap, p)
+		if avg_gap is not None:
 			out.append((row["churn_gap"], "gap_above_norm", (recency, round(gap))))
 		else:
 			out.append((row["churn_gap"], "single_purchase", (recency,)))
