@@ -199,3 +199,37 @@ class TestCustomer360View(CRMSuiteTestCase):
 		# frappe's printview answers "not found" rather than revealing the record exists
 		with self.assertRaises((frappe.PermissionError, frappe.DoesNotExistError)):
 			frappe.get_print("Customer", foreign, "Customer Profile")
+
+	def test_lead_call_logs_and_contact_communications_are_in_the_timeline(self):
+		from crm_suite.tests.utils import make_lead
+
+		lead = make_lead().name
+		customer = make_customer(lead_name=lead).name
+		contact = make_contact(customer=customer).name
+		call = frappe.get_doc(
+			{
+				"doctype": "Call Log",
+				"id": f"crms-{random_string(10)}",
+				"from": "+12065550100",
+				"to": "+12065550101",
+				"type": "Incoming",
+				"status": "Completed",
+				"links": [{"link_doctype": "Customer", "link_name": customer}],
+			}
+		).insert(ignore_permissions=True)
+		linked = frappe.get_doc(
+			{
+				"doctype": "Communication",
+				"communication_type": "Communication",
+				"communication_medium": "Email",
+				"subject": "_Test CRMS linked mail",
+				"sent_or_received": "Received",
+				"timeline_links": [{"link_doctype": "Contact", "link_name": contact}],
+			}
+		).insert(ignore_permissions=True)
+		items = get_timeline(customer, limit=50)["items"]
+		got = {(i["doctype"], i["name"]) for i in items}
+		self.assertIn(("Lead", lead), got)
+		self.assertIn(("Call Log", call.name), got)
+		self.assertIn(("Communication", linked.name), got)
+		self.assertEqual(len(items), len(got))
