@@ -112,3 +112,27 @@ class TestFollowUp(CRMSuiteTestCase):
 		make_user(self.alice, ("Accounts User",))
 		frappe.set_user(self.alice)
 		self.assertNotIn("Lead", {r["reference_doctype"] for r in my_follow_ups()})
+
+	def test_sync_costs_no_query_when_follow_up_fields_are_unchanged(self):
+		from crm_suite.customer_360.follow_up import sync_follow_up
+
+		customer = make_customer(crms_next_follow_up=nowdate(), crms_follow_up_owner=self.alice)
+		doc = frappe.get_doc("Customer", customer.name)
+		doc._doc_before_save = frappe.get_doc("Customer", customer.name)
+		doc.website = "https://example.com"
+		with self.assertQueryCount(0):
+			sync_follow_up(doc)
+
+	def test_opportunity_follow_up(self):
+		customer = make_customer()
+		opp = frappe.get_doc(
+			{
+				"doctype": "Opportunity",
+				"opportunity_from": "Customer",
+				"party_name": customer.name,
+				"crms_next_follow_up": nowdate(),
+				"crms_follow_up_owner": self.bob,
+			}
+		).insert(ignore_permissions=True)
+		todos = open_follow_up_todos("Opportunity", opp.name)
+		self.assertEqual([t.allocated_to for t in todos], [self.bob])
