@@ -118,24 +118,9 @@ def validate_customer(doc, method=None):
 	c.check("email", "email_id")
 	c.check("phone", "mobile_no")
 	c.report()
-	is_b2b = doc.get("crms_customer_type") == "B2B" or (
-		not doc.get("crms_customer_type") and doc.customer_type == "Company"
-	)
-	record = {
-		"name": doc.customer_name,
-		"territory": doc.territory,
-		"customer_group": doc.customer_group,
-		"primary_contact": doc.customer_primary_contact,
-		"email": doc.email_id,
-		"phone": doc.mobile_no,
-		"address": doc.customer_primary_address,
-		"tax_id": doc.tax_id,
-		"industry": doc.industry,
-		"is_b2b": is_b2b,
-		"region": c.region,
-	}
-	_store_score(doc, record, [doc.mobile_no], [doc.email_id])
-	_warn_duplicate(doc, c.region, [doc.mobile_no], [doc.email_id], tax_id=doc.tax_id)
+	record, phones, emails = customer_record(doc, c.region)
+	_store_score(doc, record, phones, emails)
+	_warn_duplicate(doc, c.region, phones, emails, tax_id=doc.tax_id)
 
 
 def validate_contact(doc, method=None):
@@ -147,16 +132,14 @@ def validate_contact(doc, method=None):
 	c.check("phone", "phone")
 	c.check("phone", "mobile_no")
 	c.report()
-	emails = [row.email_id for row in doc.get("email_ids") or []] or [doc.email_id]
-	phones = [row.phone for row in doc.get("phone_nos") or []] or [doc.phone, doc.mobile_no]
-	record = {
-		"name": doc.full_name or doc.first_name,
-		"email": emails,
-		"phone": phones,
-		"customer": [link.link_name for link in doc.get("links") or [] if link.link_doctype == "Customer"],
-		"region": c.region,
-	}
-	_store_score(doc, record, [doc.mobile_no, doc.phone, *phones], [doc.email_id, *emails])
+	record, phones, emails = contact_record(
+		doc,
+		[row.email_id for row in doc.get("email_ids") or []],
+		[row.phone for row in doc.get("phone_nos") or []],
+		[link.link_name for link in doc.get("links") or [] if link.link_doctype == "Customer"],
+		c.region,
+	)
+	_store_score(doc, record, phones, emails)
 	_warn_duplicate(doc, c.region, phones, emails)
 
 
@@ -168,17 +151,58 @@ def validate_lead(doc, method=None):
 		if doc.meta.has_field(fieldname):
 			c.check("phone", fieldname)
 	c.report()
-	phones = [doc.get("mobile_no"), doc.get("phone"), doc.get("whatsapp_no")]
+	record, phones, emails = lead_record(doc, c.region)
+	_store_score(doc, record, phones, emails)
+	_warn_duplicate(doc, c.region, phones, emails)
+
+
+# ---------------------------------------------------------------------------------------------
+# records the quality rules read (crm_suite/engine/quality.py RULES), from a document or a row
+# ---------------------------------------------------------------------------------------------
+def customer_record(d, region) -> tuple[dict, list, list]:
+	is_b2b = d.get("crms_customer_type") == "B2B" or (
+		not d.get("crms_customer_type") and d.get("customer_type") == "Company"
+	)
 	record = {
-		"name": doc.lead_name or doc.company_name,
-		"email": doc.email_id,
-		"phone": phones,
-		"source": doc.source,
-		"territory": doc.territory,
-		"region": c.region,
+		"name": d.get("customer_name"),
+		"territory": d.get("territory"),
+		"customer_group": d.get("customer_group"),
+		"primary_contact": d.get("customer_primary_contact"),
+		"email": d.get("email_id"),
+		"phone": d.get("mobile_no"),
+		"address": d.get("customer_primary_address"),
+		"tax_id": d.get("tax_id"),
+		"industry": d.get("industry"),
+		"is_b2b": is_b2b,
+		"region": region,
 	}
-	_store_score(doc, record, phones, [doc.email_id])
-	_warn_duplicate(doc, c.region, phones, [doc.email_id])
+	return record, [d.get("mobile_no")], [d.get("email_id")]
+
+
+def contact_record(d, emails: list, phones: list, customers: list, region) -> tuple[dict, list, list]:
+	emails = [e for e in emails if e] or [d.get("email_id")]
+	phones = [p for p in phones if p] or [d.get("phone"), d.get("mobile_no")]
+	record = {
+		"name": d.get("full_name") or d.get("first_name"),
+		"email": emails,
+		"phone": phones,
+		"customer": customers,
+		"region": region,
+	}
+	return record, [d.get("mobile_no"), d.get("phone"), *phones], [d.get("email_id"), *emails]
+
+
+def lead_record(d, region) -> tuple[dict, list, list]:
+	phones = [d.get("mobile_no"), d.get("phone"), d.get("whatsapp_no")]
+	record = {
+		"name": d.get("lead_name") or d.get("company_name"),
+		"email": d.get("email_id"),
+		"phone": phones,
+		"source": d.get("source"),
+		"territory": d.get("territory"),
+		"region": region,
+	}
+	return record, phones, [d.get("email_id")]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,15 +230,100 @@ def _email_key(value: str) -> str:
 	return result.value if result.ok else ""
 
 
+def quality_values(doctype: str, record: dict, phones: list, emails: list) -> dict:
+	"""The stored quality fields: score, issues and the three duplicate keys."""
+	result = q.quality_score(record, q.RULES[doctype])
+	return {
+		"crms_quality_score": result.score,
+		"crms_quality_issues": issues_text(result),
+		# never NULL once scored: NULL marks a record the backfill has not reached yet
+		"crms_name_key": dedupe.normalise_company_name(record["name"])[0].replace(" ", "")[:140],
+		"crms_phone_key": _first_key(phones, dedupe.phone_key),
+		"crms_email_key": _first_key(emails, _email_key),
+	}
+
+
 def _store_score(doc, record: dict, phones: list, emails: list) -> None:
 	if not doc.meta.has_field("crms_quality_score"):
 		return  # custom fields not installed yet (install / migrate in progress)
-	result = q.quality_score(record, q.RULES[doc.doctype])
-	doc.crms_quality_score = result.score
-	doc.crms_quality_issues = issues_text(result)
-	doc.crms_name_key = dedupe.normalise_company_name(record["name"])[0].replace(" ", "")[:140] or None
-	doc.crms_phone_key = _first_key(phones, dedupe.phone_key)
-	doc.crms_email_key = _first_key(emails, _email_key)
+	doc.update(quality_values(doc.doctype, record, phones, emails))
+
+
+# ---------------------------------------------------------------------------------------------
+# backfill: records saved before this existed (or bulk-inserted) get their score and keys
+# ---------------------------------------------------------------------------------------------
+BACKFILL_COLUMNS = {
+	"Customer": (
+		"name, customer_name, customer_type, crms_customer_type, territory, customer_group, "
+		"customer_primary_contact, email_id, mobile_no, customer_primary_address, tax_id, industry"
+	),
+	"Contact": "name, full_name, first_name, email_id, phone, mobile_no",
+	"Lead": "name, lead_name, company_name, email_id, phone, mobile_no, whatsapp_no, source, territory",
+}
+
+
+def backfill(doctype: str, batch: int = 20000) -> int:
+	"""Score up to `batch` records never scored (crms_name_key IS NULL); set-based reads, chunked
+	UPDATE ... CASE writes. Returns how many were scored."""
+	columns = BACKFILL_COLUMNS[doctype]
+	if doctype == "Customer" and not frappe.get_meta("Customer").has_field("crms_customer_type"):
+		columns = columns.replace("crms_customer_type, ", "")
+	rows = frappe.db.sql(
+		f"select {columns} from `tab{doctype}` where crms_name_key is null order by name limit %(batch)s",
+		{"batch": int(batch)},
+		as_dict=True,
+	)
+	if not rows:
+		return 0
+	region = default_region()
+	children: dict[str, dict[str, list]] = {"emails": {}, "phones": {}, "customers": {}}
+	if doctype == "Contact":
+		names = [r.name for r in rows]
+		for table, field, key, extra in (
+			("Contact Email", "email_id", "emails", ""),
+			("Contact Phone", "phone", "phones", ""),
+			("Dynamic Link", "link_name", "customers", "and link_doctype = 'Customer'"),
+		):
+			for parent, value in frappe.db.sql(
+				f"""select parent, {field} from `tab{table}`
+				where parenttype = 'Contact' and parent in %(names)s {extra} order by idx""",
+				{"names": names},
+			):
+				children[key].setdefault(parent, []).append(value)
+	values = {}
+	for r in rows:
+		if doctype == "Customer":
+			built = customer_record(r, region)
+		elif doctype == "Contact":
+			built = contact_record(
+				r,
+				children["emails"].get(r.name, []),
+				children["phones"].get(r.name, []),
+				children["customers"].get(r.name, []),
+				region,
+			)
+		else:
+			built = lead_record(r, region)
+		values[r.name] = quality_values(doctype, *built)
+	_update_by_case(doctype, values)
+	return len(values)
+
+
+def _update_by_case(doctype: str, values: dict[str, dict], chunk: int = 500) -> None:
+	names = list(values)
+	for start in range(0, len(names), chunk):
+		part = names[start : start + chunk]
+		fields = list(values[part[0]])
+		params: dict = {"names": part}
+		sets = []
+		for f in fields:
+			cases = []
+			for i, name in enumerate(part):
+				params[f"n{i}"] = name
+				params[f"{f}{i}"] = values[name][f]
+				cases.append(f"when %(n{i})s then %({f}{i})s")
+			sets.append(f"`{f}` = case name {' '.join(cases)} end")
+		frappe.db.sql(f"update `tab{doctype}` set {', '.join(sets)} where name in %(names)s", params)
 
 
 def find_similar(doctype: str, record: dict, exclude: str | None = None, limit: int = 50) -> list[dict]:

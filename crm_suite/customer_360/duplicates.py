@@ -143,12 +143,16 @@ def run_scan(
 ) -> dict:
 	threshold = float(threshold or get_settings().duplicate_threshold or 85)
 	out = {}
+	from crm_suite.customer_360.data_quality import backfill
+
 	for doctype in doctypes:
+		scored = backfill(doctype)  # records never scored get their quality score and duplicate keys
 		stats = dedupe.Stats()
 		records = load_records(doctype)
 		titles = {r["id"]: r["name"] for r in records}
 		matches = dedupe.find_duplicates(records, threshold=threshold, stats=stats)
 		out[doctype] = {
+			"scored": scored,
 			"records": stats.records,
 			"pairs_compared": stats.pairs_compared,
 			"matches": len(matches),

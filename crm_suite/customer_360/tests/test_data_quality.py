@@ -162,3 +162,38 @@ class TestDataQuality(CRMSuiteTestCase):
 		lead.mobile_no = "13800138000"
 		with self.assertQueryCount(40):
 			lead.save()
+
+	@change_settings("CRMS Settings", CN)
+	def test_backfill_scores_legacy_records_like_a_save(self):
+		from crm_suite.customer_360.data_quality import backfill
+
+		fields = [
+			"crms_quality_score",
+			"crms_quality_issues",
+			"crms_name_key",
+			"crms_phone_key",
+			"crms_email_key",
+		]
+		customer = make_customer(customer_name=f"Legacy Works {random_string(6)}", tax_id="91110000X")
+		contact = make_contact(
+			first_name=f"Legacy {random_string(6)}",
+			customer=customer.name,
+			email_ids=[{"email_id": f"legacy.{random_string(6)}@example.com", "is_primary": 1}],
+			phone_nos=[{"phone": "+8613800138000", "is_primary_mobile_no": 1}],
+		)
+		saved = {
+			"Customer": frappe.db.get_value("Customer", customer.name, fields, as_dict=True),
+			"Contact": frappe.db.get_value("Contact", contact.name, fields, as_dict=True),
+		}
+		self.assertEqual(saved["Contact"].crms_phone_key, "00138000")
+		for doctype, name in (("Customer", customer.name), ("Contact", contact.name)):
+			frappe.db.set_value(
+				doctype, name, {**dict.fromkeys(fields, None), "crms_quality_score": 0}, update_modified=False
+			)
+		self.assertGreaterEqual(backfill("Customer"), 1)
+		self.assertGreaterEqual(backfill("Contact"), 1)
+		self.assertEqual(
+			frappe.db.get_value("Customer", customer.name, fields, as_dict=True), saved["Customer"]
+		)
+		self.assertEqual(frappe.db.get_value("Contact", contact.name, fields, as_dict=True), saved["Contact"])
+		self.assertEqual(backfill("Contact"), 0)

@@ -75,7 +75,8 @@ def build(doctype: str, group_field: str, filters, labels: list[str]) -> list[di
 			},
 		)
 		g["records"] += r.n
-		if r.score is None:
+		if not r.score and not r.issues:
+			# an Int column is never NULL: 0 with no issues listed is a record not scored yet
 			g["unscored"] += r.n
 			continue
 		g["score_sum"] += r.score * r.n
