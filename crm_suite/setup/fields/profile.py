@@ -7,6 +7,8 @@ Contact's birthday, follow-up date and owner, and a "360" tab holding the view.
 
 # Channels with a do-not-contact flag: care actions map their channel to `crms_dnc_<channel>`.
 DNC_CHANNELS = ("phone", "sms", "email", "visit")
+# Half-hour steps, local time; empty = no preference.
+CONTACT_HOURS = "\n".join(["", *(f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 30))])
 
 
 def _follow_up_fields(anchor: str) -> list[dict]:
@@ -33,22 +35,25 @@ def _follow_up_fields(anchor: str) -> list[dict]:
 
 def get_fields() -> dict[str, list[dict]]:
 	customer_profile = [
+		# Select, not Time: frappe fills every Time field of a new document with the current time.
 		{
-			"fieldname": "crms_contact_hours_from",
-			"fieldtype": "Time",
+			"fieldname": "crms_contact_hours_start",
+			"fieldtype": "Select",
 			"label": "Preferred Contact Hours From",
+			"options": CONTACT_HOURS,
 			"insert_after": "crms_profile_section",
 		},
 		{
-			"fieldname": "crms_contact_hours_to",
-			"fieldtype": "Time",
+			"fieldname": "crms_contact_hours_end",
+			"fieldtype": "Select",
 			"label": "Preferred Contact Hours To",
-			"insert_after": "crms_contact_hours_from",
+			"options": CONTACT_HOURS,
+			"insert_after": "crms_contact_hours_start",
 		},
 		{
 			"fieldname": "crms_profile_column_break",
 			"fieldtype": "Column Break",
-			"insert_after": "crms_contact_hours_to",
+			"insert_after": "crms_contact_hours_end",
 		},
 		{
 			"fieldname": "crms_dnc_phone",
