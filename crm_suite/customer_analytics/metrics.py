@@ -270,3 +270,9 @@ def get_customer_metrics(customer: str) -> dict | None:
 	codes = engine.churn_reason_codes(row, params())
 	row["churn_reasons"] = [REASON_TEXT[code](args) for code, args in codes]
 	return row
+
+
+def permitted_customers_sql(user: str | None = None) -> str:
+	"""SELECT of the Customer names `user` may read (roles, User Permissions such as Territory,
+	permission query conditions), built by frappe.get_list itself (run=0), for `IN (...)`."""
+	return frappe.get_list("Customer", fields=["`tabCustomer`.`name`"], user=user, order_by=None, run=0)
