@@ -153,15 +153,24 @@ class TestDataQuality(CRMSuiteTestCase):
 		self.assertIn(first.name, second.flags.crms_possible_duplicates or [])
 
 	@change_settings("CRMS Settings", CN)
-	def test_save_query_budget(self):
-		"""An update (not insert) costs no duplicate lookup: a fixed, small number of queries."""
+	def test_handler_query_budget(self):
+		"""On update the handler runs no query at all (settings and region come from caches); on insert
+		at most one: the indexed duplicate lookup."""
+		from crm_suite.customer_360.data_quality import validate_lead
+
 		lead = make_lead(f"_Test Budget {random_string(6)}", mobile_no="13800138000")
 		lead.reload()
-		lead.mobile_no = "13900139000"
+		lead.mobile_no = "139 0013 9000"
 		lead.save()  # warm caches
-		lead.mobile_no = "13800138000"
-		with self.assertQueryCount(40):
-			lead.save()
+		lead.mobile_no = "138 0013 8000"
+		with self.assertQueryCount(0):
+			validate_lead(lead)
+		self.assertEqual(lead.mobile_no, "+8613800138000")
+		name = f"Budget New {random_string(6)}"
+		new = frappe.get_doc({"doctype": "Lead", "first_name": name, "lead_name": name})
+		new.set_new_name()
+		with self.assertQueryCount(1):
+			validate_lead(new)
 
 	@change_settings("CRMS Settings", CN)
 	def test_backfill_scores_legacy_records_like_a_save(self):
