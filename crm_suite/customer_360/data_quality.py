@@ -344,13 +344,15 @@ def find_similar(doctype: str, record: dict, exclude: str | None = None, limit: 
 	if not conditions:
 		return []
 	extra = ", tax_id" if doctype == "Customer" else ""
-	rows = frappe.db.sql(
-		f"""select name, `{title}` as title, crms_phone_key, crms_email_key{extra}
-		from `tab{doctype}` where ({" or ".join(conditions)}) and name != %(exclude)s
-		order by name limit {int(limit)}""",
-		values,
-		as_dict=True,
-	)
+	# one branch per key, so each uses its own index (an OR over three columns, or ORDER BY name,
+	# lets the optimiser walk the primary key instead: a scan on a large table)
+	branches = [
+		f"""(select name, `{title}` as title, crms_phone_key, crms_email_key{extra}
+		from `tab{doctype}` where {condition} and name != %(exclude)s limit {int(limit)})"""
+		for condition in conditions
+	]
+	rows = frappe.db.sql(" union ".join(branches), values, as_dict=True)
+	rows = sorted(rows, key=lambda r: r.name)[:limit]
 	return [
 		{
 			"id": row.name,

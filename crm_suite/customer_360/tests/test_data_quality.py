@@ -206,3 +206,15 @@ class TestDataQuality(CRMSuiteTestCase):
 		)
 		self.assertEqual(frappe.db.get_value("Contact", contact.name, fields, as_dict=True), saved["Contact"])
 		self.assertEqual(backfill("Contact"), 0)
+
+	def test_duplicate_keys_and_score_are_indexed(self):
+		for doctype in ("Customer", "Contact", "Lead"):
+			indexed = {row[4] for row in frappe.db.sql(f"show index from `tab{doctype}`")}
+			for column in ("crms_quality_score", "crms_name_key", "crms_phone_key", "crms_email_key"):
+				self.assertIn(column, indexed, f"{doctype}.{column}")
+		plan = frappe.db.sql(
+			"explain (select name from `tabLead` where crms_phone_key = %s and name != '' limit 50)",
+			("00138000",),
+			as_dict=True,
+		)
+		self.assertEqual(plan[0]["key"], "crms_phone_key_index")
