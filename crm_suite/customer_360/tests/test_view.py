@@ -233,3 +233,16 @@ class TestCustomer360View(CRMSuiteTestCase):
 		self.assertIn(("Call Log", call.name), got)
 		self.assertIn(("Communication", linked.name), got)
 		self.assertEqual(len(items), len(got))
+
+	def test_metrics_from_customer_analytics_once_computed(self):
+		from crm_suite.customer_analytics.metrics import refresh_customer
+
+		self.assertFalse(get_customer_360(self.customer)["metrics_computed"])
+		make_sales_invoice(self.customer, posting_date=add_days(nowdate(), -400), amount=300)
+		make_sales_invoice(self.customer, posting_date=add_days(nowdate(), -200), amount=200)
+		refresh_customer(self.customer)
+		kpis = get_customer_360(self.customer)
+		self.assertTrue(kpis["metrics_computed"])
+		self.assertEqual(len(kpis["metrics"]["rfm_cell"]), 3)
+		self.assertIn("clv", kpis["metrics"])
+		self.assertIsInstance(kpis["metrics"]["churn_reasons"], list)
