@@ -58,6 +58,12 @@ def test_custom_fields_are_prefixed_and_anchored():
 			assert df["fieldname"].startswith(FIELD_PREFIX)
 			assert df.get("insert_after"), df["fieldname"]
 		# our fields after the first hang off our own fields, so ERPNext reordering can't scatter them
+		# two fields after the same anchor land in an arbitrary order
+		anchors = [df["insert_after"] for df in fields]
+		assert len(anchors) == len(set(anchors)), (
+			doctype,
+			sorted(a for a in anchors if anchors.count(a) > 1),
+		)
 		# (a Tab Break may open a new tab anywhere in the form)
 		for df in fields[1:]:
 			if df["fieldtype"] != "Tab Break":

@@ -10,6 +10,7 @@ other field hangs off an anchor or another of our fields, so ERPNext reordering 
 """
 
 from importlib import import_module
+from itertools import pairwise
 
 FIELD_PREFIX = "crms_"
 
@@ -41,13 +42,49 @@ def options(values) -> str:
 	return "\n".join(("", *values))
 
 
+# Per doctype, the area sections in form order. Each provider hangs its fields off its own section;
+# every section after the first is re-anchored to the last field of the section before it, because
+# two fields with the same `insert_after` get an arbitrary order in the form.
+SECTION_CHAIN = {
+	"Customer": (
+		"crms_profile_section",
+		"crms_lifecycle_section",
+		"crms_follow_up_section",
+		"crms_quality_section",
+	),
+	"Contact": ("crms_section", "crms_quality_section"),
+	"Lead": ("crms_section", "crms_quality_section"),
+}
+
+
 def get_custom_fields() -> dict[str, list[dict]]:
 	"""All crm_suite custom fields, keyed by ERPNext doctype."""
 	merged: dict[str, list[dict]] = {}
 	for provider in PROVIDERS:
 		for doctype, fields in import_module(provider).get_fields().items():
-			merged.setdefault(doctype, []).extend(fields)
+			merged.setdefault(doctype, []).extend(dict(df) for df in fields)
+	for doctype, chain in SECTION_CHAIN.items():
+		_chain_sections(merged.get(doctype, []), chain)
 	return merged
+
+
+def _chain_sections(fields: list[dict], chain: tuple[str, ...]) -> None:
+	by_name = {df["fieldname"]: df for df in fields}
+	children: dict[str, list[str]] = {}
+	for df in fields:
+		if df["fieldname"] not in chain:
+			children.setdefault(df["insert_after"], []).append(df["fieldname"])
+
+	def tail(name: str) -> str:
+		while children.get(name):
+			if len(children[name]) > 1:
+				raise ValueError(f"fields {children[name]} all insert after {name}: chain them")
+			name = children[name][0]
+		return name
+
+	for previous, section in pairwise(chain):
+		if section in by_name:
+			by_name[section]["insert_after"] = tail(previous)
 
 
 # (doctype, property, value, property_type): doctype-level settings we change on ERPNext doctypes.

@@ -3,7 +3,7 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
-from crm_suite.setup.custom_fields import PROPERTY_SETTERS, get_custom_fields, iter_fieldnames
+from crm_suite.setup.custom_fields import FIELD_PREFIX, PROPERTY_SETTERS, get_custom_fields, iter_fieldnames
 from crm_suite.setup.roles import ROLES, role_names
 
 CUSTOM_FIELD_MODULE = "Customer 360"
@@ -53,6 +53,19 @@ def sync_custom_fields():
 				changed.setdefault(doctype, []).append(df)
 	if changed:
 		create_custom_fields(changed, update=True)
+	delete_retired_custom_fields({(dt, df["fieldname"]) for dt, fields in wanted.items() for df in fields})
+
+
+def delete_retired_custom_fields(wanted: set[tuple[str, str]]):
+	"""Drop our fields a release no longer defines; only fields we created (module and prefix) qualify."""
+	ours = frappe.get_all(
+		"Custom Field",
+		filters={"module": CUSTOM_FIELD_MODULE},
+		fields=["name", "dt", "fieldname"],
+	)
+	for cf in ours:
+		if cf.fieldname.startswith(FIELD_PREFIX) and (cf.dt, cf.fieldname) not in wanted:
+			frappe.delete_doc("Custom Field", cf.name, ignore_permissions=True, force=True)
 
 
 def _compared_properties(wanted: dict) -> list[str]:

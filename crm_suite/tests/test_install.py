@@ -49,6 +49,37 @@ class TestInstall(CRMSuiteTestCase):
 		setup()
 		self.assertEqual(frappe.db.get_value("Custom Field", name, "label"), "Tier")
 
+	def test_setup_drops_retired_fields_but_not_foreign_ones(self):
+		from frappe.custom.doctype.custom_field.custom_field import create_custom_field
+
+		retired = create_custom_field(
+			"Customer",
+			{"fieldname": "crms_retired_field", "fieldtype": "Data", "insert_after": "crms_tab"},
+		)
+		frappe.db.set_value("Custom Field", retired.name, "module", "Customer 360")
+		foreign = create_custom_field(
+			"Customer", {"fieldname": "site_own_field", "fieldtype": "Data", "insert_after": "customer_name"}
+		)
+		setup()
+		self.assertFalse(frappe.db.exists("Custom Field", retired.name))
+		self.assertTrue(frappe.db.exists("Custom Field", foreign.name))
+		frappe.delete_doc("Custom Field", foreign.name, force=True)
+
+	def test_area_sections_keep_their_order_in_the_form(self):
+		order = [df.fieldname for df in frappe.get_meta("Customer").fields]
+		sections = [
+			"crms_profile_section",
+			"crms_lifecycle_section",
+			"crms_follow_up_section",
+			"crms_quality_section",
+		]
+		positions = [order.index(s) for s in sections]
+		self.assertEqual(positions, sorted(positions))
+		# each area's fields sit inside its own section
+		self.assertLess(order.index("crms_profile_section"), order.index("crms_dnc_email"))
+		self.assertLess(order.index("crms_dnc_email"), order.index("crms_lifecycle_section"))
+		self.assertLess(order.index("crms_quality_section"), order.index("crms_quality_score"))
+
 	def test_before_tests_made_erpnext_usable(self):
 		company = frappe.db.get_single_value("Global Defaults", "default_company")
 		self.assertTrue(company and frappe.db.exists("Company", company))
