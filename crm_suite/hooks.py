@@ -115,3 +115,11 @@ jinja = {
 		"crm_suite.customer_360.view.crms_customer_profile",
 	],
 }
+
+# Data quality + duplicates: a duplicate candidate is visible only to users who may read both records.
+permission_query_conditions = {
+	"CRMS Duplicate Candidate": "crm_suite.customer_360.duplicates.candidate_query_conditions",
+}
+has_permission = {
+	"CRMS Duplicate Candidate": "crm_suite.customer_360.duplicates.candidate_has_permission",
+}

@@ -441,3 +441,51 @@ def get_comparison(candidate: str) -> dict:
 			}
 		)
 	return {"rows": rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# permissions: a candidate is visible only to users who may read both of its records
+# ---------------------------------------------------------------------------------------------
+def _restricted(user: str) -> bool:
+	"""True when some of the user's reads of Customers / Contacts / Leads are filtered (User Permissions
+	or another app's permission query conditions); otherwise role permissions alone decide."""
+	from frappe.core.doctype.user_permission.user_permission import get_user_permissions
+
+	if user == "Administrator":
+		return False
+	if get_user_permissions(user):
+		return True
+	hooked = frappe.get_hooks("permission_query_conditions") or {}
+	return any(dt in hooked for dt in SCANNED_DOCTYPES)
+
+
+def candidate_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions for CRMS Duplicate Candidate: both records readable by the user."""
+	user = user or frappe.session.user
+	if not _restricted(user):
+		return ""
+	table = "`tabCRMS Duplicate Candidate`"
+	parts = []
+	for dt in SCANNED_DOCTYPES:
+		try:
+			readable = frappe.get_list(dt, fields=["name"], user=user, limit_page_length=0, run=0)
+		except frappe.PermissionError:
+			continue
+		parts.append(
+			f"({table}.candidate_doctype = {frappe.db.escape(dt)}"
+			f" and {table}.record_a in ({readable}) and {table}.record_b in ({readable}))"
+		)
+	return "(" + " or ".join(parts) + ")" if parts else "1=0"
+
+
+def candidate_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool | None:
+	"""has_permission for CRMS Duplicate Candidate: deny when either record is not readable (can only
+	deny; records already merged away no longer restrict)."""
+	user = user or frappe.session.user
+	if not _restricted(user) or not doc.get("candidate_doctype"):
+		return None
+	for record in (doc.get("record_a"), doc.get("record_b")):
+		if record and frappe.db.exists(doc.candidate_doctype, record):
+			if not frappe.has_permission(doc.candidate_doctype, "read", doc=record, user=user):
+				return False
+	return None

@@ -97,6 +97,21 @@ class TestDataQualityReports(CRMSuiteTestCase):
 		self.assertIn(mine.name, names)
 		self.assertNotIn(other.name, names)
 
+	def test_candidate_list_and_form_hide_other_territories(self):
+		mine = candidate(self.c1, self.c2)
+		other = candidate(self.c3, self.c4)
+		frappe.set_user(self.user)
+		visible = set(
+			frappe.get_list(
+				"CRMS Duplicate Candidate", filters={"name": ["in", [mine.name, other.name]]}, pluck="name"
+			)
+		)
+		self.assertEqual(visible, {mine.name})
+		self.assertTrue(frappe.has_permission("CRMS Duplicate Candidate", "read", doc=mine.name))
+		self.assertFalse(frappe.has_permission("CRMS Duplicate Candidate", "read", doc=other.name))
+		frappe.set_user("Administrator")
+		self.assertTrue(frappe.has_permission("CRMS Duplicate Candidate", "read", doc=other.name))
+
 	def test_parse_issues(self):
 		self.assertEqual(parse_issues("Missing: Email, Tax ID; Invalid: Phone"), ["Email", "Tax ID", "Phone"])
 		self.assertEqual(parse_issues(None), [])
