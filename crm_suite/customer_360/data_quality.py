@@ -367,10 +367,7 @@ def find_similar(doctype: str, record: dict, exclude: str | None = None, limit: 
 
 
 def warn_on_duplicate_enabled(settings) -> bool:
-	"""get_settings() replaces a stored 0 by the field's default (1), so a Check switched off would read
-	as on: an explicitly stored value wins here; only a never-saved field falls back to the default."""
-	stored = frappe.get_cached_doc("CRMS Settings").get("warn_on_duplicate")
-	return bool(settings.warn_on_duplicate) if stored is None else bool(int(stored))
+	return bool(settings.warn_on_duplicate)
 
 
 def _warn_duplicate(doc, region, phones: list, emails: list, tax_id: str | None = None) -> None:

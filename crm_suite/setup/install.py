@@ -3,6 +3,7 @@
 import frappe
 from frappe.custom.doctype.custom_field.custom_field import create_custom_fields
 
+from crm_suite.crm_suite.doctype.crms_settings.crms_settings import store_missing_defaults
 from crm_suite.setup.custom_fields import FIELD_PREFIX, PROPERTY_SETTERS, get_custom_fields, iter_fieldnames
 from crm_suite.setup.roles import ROLES, role_names
 
@@ -22,6 +23,7 @@ def setup():
 	create_roles()
 	sync_custom_fields()
 	sync_property_setters()
+	store_missing_defaults()
 
 
 def create_roles():

@@ -29,7 +29,17 @@ class CRMSSettings(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		self.fill_unset_defaults()
 		self.validate_lifecycle_thresholds()
+
+	def fill_unset_defaults(self):
+		"""Fields added after a site first saved its settings load as None: give them their default."""
+		for df in self.meta.fields:
+			if self.get(df.fieldname) is None and df.default not in (None, ""):
+				self.set(df.fieldname, frappe.utils.cast(df.fieldtype, df.default))
+
+	def on_update(self):
+		clear_settings_cache()
 
 	def validate_lifecycle_thresholds(self):
 		"""Stages are bands on one time axis: they must not overlap, or a customer is in two at once."""
@@ -44,19 +54,42 @@ class CRMSSettings(Document):
 			frappe.throw(_("The at-risk gap factor must be at least 1."))
 
 
+SETTINGS_CACHE_KEY = "crms_settings"
+
+
 def get_settings() -> frappe._dict:
 	"""CRMS Settings with each field's default filled in where the site never stored a value.
 
-	Singles only store saved values: a site that installed before a field existed reads 0 or None,
-	so every reader goes through here instead of `get_single_value`.
+	Singles only store saved values: a site that installed before a field existed has no row for it,
+	so every reader goes through here instead of `get_single_value`. A stored 0 stays 0. Cached in
+	Redis until the settings are saved.
 	"""
-	doc = frappe.get_cached_doc("CRMS Settings")
-	out = frappe._dict()
+	return frappe._dict(frappe.cache.get_value(SETTINGS_CACHE_KEY, generator=_load_settings))
+
+
+def _load_settings() -> dict:
+	stored = frappe.db.get_singles_dict("CRMS Settings", cast=True)
+	out = {}
 	for df in frappe.get_meta("CRMS Settings").fields:
 		if df.fieldtype in ("Section Break", "Column Break", "Tab Break"):
 			continue
-		value = doc.get(df.fieldname)
-		if value in (None, "", 0) and df.default not in (None, ""):
-			value = frappe.utils.cast(df.fieldtype, df.default)
-		out[df.fieldname] = value
+		if df.fieldname in stored and stored[df.fieldname] is not None:
+			out[df.fieldname] = stored[df.fieldname]
+		elif df.default not in (None, ""):
+			out[df.fieldname] = frappe.utils.cast(df.fieldtype, df.default)
+		else:
+			out[df.fieldname] = None
 	return out
+
+
+def store_missing_defaults():
+	"""Write the default of every field the site never stored (install and migrate)."""
+	stored = frappe.db.get_singles_dict("CRMS Settings")
+	for df in frappe.get_meta("CRMS Settings").fields:
+		if df.fieldname not in stored and df.default not in (None, ""):
+			frappe.db.set_single_value("CRMS Settings", df.fieldname, df.default)
+	clear_settings_cache()
+
+
+def clear_settings_cache():
+	frappe.cache.delete_value(SETTINGS_CACHE_KEY)

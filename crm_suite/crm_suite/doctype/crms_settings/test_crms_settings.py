@@ -25,10 +25,21 @@ class TestCRMSSettings(CRMSuiteTestCase):
 		frappe.db.rollback()
 
 	def test_get_settings_fills_defaults_for_unsaved_fields(self):
-		from crm_suite.crm_suite.doctype.crms_settings.crms_settings import get_settings
+		from crm_suite.crm_suite.doctype.crms_settings.crms_settings import clear_settings_cache, get_settings
 
 		frappe.db.delete("Singles", {"doctype": "CRMS Settings", "field": "lapsed_days"})
-		frappe.clear_document_cache("CRMS Settings", "CRMS Settings")
+		clear_settings_cache()
 		self.assertEqual(get_settings().lapsed_days, 365)
 		frappe.db.rollback()
-		frappe.clear_document_cache("CRMS Settings", "CRMS Settings")
+		clear_settings_cache()
+
+	def test_a_stored_zero_is_not_replaced_by_the_default(self):
+		from crm_suite.crm_suite.doctype.crms_settings.crms_settings import get_settings
+
+		settings = frappe.get_single("CRMS Settings")
+		settings.warn_on_duplicate = 0
+		settings.save()
+		self.assertEqual(get_settings().warn_on_duplicate, 0)
+		settings.warn_on_duplicate = 1
+		settings.save()
+		self.assertEqual(get_settings().warn_on_duplicate, 1)
