@@ -95,3 +95,20 @@ class TestMetricsSQL(CRMSuiteTestCase):
 		self.assertTrue(row["churn_reasons"])
 		self.assertIn("300", row["churn_reasons"][0])
 		self.assertIsNone(get_customer_metrics(make_customer().name))
+
+	def test_nightly_enqueues_one_deduplicated_job_and_run_nightly_works(self):
+		from crm_suite.customer_analytics import metrics
+
+		today = getdate(nowdate())
+		c = make_customer().name
+		make_sales_invoice(c, posting_date=add_days(today, -200), amount=90)
+		self.assertEqual(frappe.db.get_value("Customer", c, "crms_lifecycle_stage"), "At Risk")
+		# a stage left stale (as if the nightly job had not run): due today, fixed by the nightly run
+		frappe.db.set_value(
+			"Customer", c, {"crms_lifecycle_stage": "Customer", "crms_stage_review_on": add_days(today, -20)}
+		)
+		result = metrics.run_nightly(today)
+		self.assertEqual(result["metrics_rows"], frappe.db.count("CRMS Customer Metrics"))
+		self.assertGreaterEqual(result["lifecycle_replays"], 1)
+		self.assertEqual(frappe.db.get_value("Customer", c, "crms_lifecycle_stage"), "At Risk")
+		self.assertEqual(frappe.db.get_value("CRMS Customer Metrics", c, "recency_days"), 200)
