@@ -54,6 +54,9 @@ doc_events = {
 		"after_insert": [
 			"crm_suite.customer_360.lifecycle.on_customer_insert",
 		],
+		"on_trash": [
+			"crm_suite.customer_360.lifecycle.on_customer_trash",
+		],
 		"on_update": [
 			"crm_suite.customer_360.follow_up.sync_follow_up",
 		],

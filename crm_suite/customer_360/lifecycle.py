@@ -168,6 +168,12 @@ def on_customer_insert(doc, method=None):
 	sync_customer(doc.name)
 
 
+def on_customer_trash(doc, method=None):
+	"""Our derived rows must not block deleting a customer (on_trash runs before the link check)."""
+	frappe.db.delete(LOG, {"customer": doc.name})
+	frappe.db.delete("CRMS Customer Metrics", {"customer": doc.name})
+
+
 def on_invoice_submit(doc, method=None):
 	# a return is no purchase: the stage cannot change, but its amount nets into the metrics
 	if doc.is_return:

@@ -86,3 +86,9 @@ class TestLifecycleFlow(CRMSuiteTestCase):
 		self.assertEqual(stage_of(c), ("At Risk", add_days(today, 180)))
 		self.assertEqual(log_of(c)[-1][2:4], ("At Risk", "no_purchase"))
 		self.assertEqual(frappe.db.get_value("Customer", c, "crms_stage_review_on"), add_days(today, 365))
+
+	def test_customer_can_still_be_deleted(self):
+		c = make_customer().name
+		self.assertTrue(frappe.db.exists("CRMS Lifecycle Transition", {"customer": c}))
+		frappe.delete_doc("Customer", c, ignore_permissions=True)
+		self.assertFalse(frappe.db.exists("CRMS Lifecycle Transition", {"customer": c}))
