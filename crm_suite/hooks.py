@@ -57,6 +57,9 @@ doc_events = {
 		"on_trash": [
 			"crm_suite.customer_360.lifecycle.on_customer_trash",
 		],
+		"after_rename": [
+			"crm_suite.customer_360.lifecycle.on_customer_rename",
+		],
 		"on_update": [
 			"crm_suite.customer_360.follow_up.sync_follow_up",
 		],

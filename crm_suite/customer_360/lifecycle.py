@@ -168,6 +168,11 @@ def on_customer_insert(doc, method=None):
 	sync_customer(doc.name)
 
 
+def on_customer_rename(doc, method=None, old=None, new=None, merge=False):
+	"""After a rename or merge the log rows point at the survivor: replay it, refresh its metrics."""
+	_customer_changed(new or doc.name)
+
+
 def on_customer_trash(doc, method=None):
 	"""Our derived rows must not block deleting a customer (on_trash runs before the link check)."""
 	frappe.db.delete(LOG, {"customer": doc.name})

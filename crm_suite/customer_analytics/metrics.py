@@ -204,7 +204,8 @@ def refresh_customer(customer: str, as_of=None, with_segments: bool = True) -> N
 	) v
 	"""
 	sql_params = _sql_params(as_of, p, user=frappe.session.user, customer=customer)
-	frappe.db.sql(f"DELETE FROM {TABLE} WHERE name = %(customer)s", sql_params)
+	# `customer = ...` also clears a row a rename-merge moved onto this customer
+	frappe.db.sql(f"DELETE FROM {TABLE} WHERE name = %(customer)s OR customer = %(customer)s", sql_params)
 	frappe.db.sql(_insert_sql(scored), sql_params)
 	if with_segments:
 		from crm_suite.customer_analytics.segments import apply_rules

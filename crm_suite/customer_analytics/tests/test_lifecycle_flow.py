@@ -92,3 +92,18 @@ class TestLifecycleFlow(CRMSuiteTestCase):
 		self.assertTrue(frappe.db.exists("CRMS Lifecycle Transition", {"customer": c}))
 		frappe.delete_doc("Customer", c, ignore_permissions=True)
 		self.assertFalse(frappe.db.exists("CRMS Lifecycle Transition", {"customer": c}))
+
+	def test_merge_replays_survivor_and_keeps_one_metrics_row(self):
+		from crm_suite.customer_360.lifecycle import origin, purchases, thresholds
+		from crm_suite.engine.lifecycle import replay
+
+		today = getdate(nowdate())
+		a, b = make_customer().name, make_customer().name
+		make_sales_invoice(a, posting_date=add_days(today, -100))
+		make_sales_invoice(b, posting_date=add_days(today, -50))
+		frappe.rename_doc("Customer", b, a, merge=True, force=True)
+		expected = replay(purchases(a), origin(a), today, thresholds())
+		self.assertEqual([tr for _, tr in stored_log(a)], expected)
+		self.assertEqual(stage_of(a)[0], "Active")  # -100 then -50: repeat purchase within 90 days
+		self.assertEqual(frappe.db.count("CRMS Customer Metrics", {"customer": a}), 1)
+		self.assertEqual(frappe.db.get_value("CRMS Customer Metrics", {"customer": a}, "frequency"), 2)
