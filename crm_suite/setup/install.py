@@ -24,6 +24,13 @@ def setup():
 	sync_custom_fields()
 	sync_property_setters()
 	store_missing_defaults()
+	create_default_segment_rules()
+
+
+def create_default_segment_rules():
+	from crm_suite.customer_analytics.segments import create_default_rules
+
+	create_default_rules()
 
 
 def create_roles():
