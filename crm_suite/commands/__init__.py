@@ -38,6 +38,8 @@ def demo(context, customers, seed, bulk, invoice_lines):
 	frappe.connect()
 	try:
 		started = time.perf_counter()
+		# one set-based recompute at the end instead of one queued refresh per invoice
+		frappe.flags.crms_skip_metrics_refresh = True
 		if bulk:
 			from crm_suite.demo.bulk import build_bulk
 
@@ -46,6 +48,12 @@ def demo(context, customers, seed, bulk, invoice_lines):
 			from crm_suite.demo import build_demo
 
 			summary = build_demo(customers=customers, seed=seed)
+		frappe.flags.crms_skip_metrics_refresh = False
+		from crm_suite.customer_analytics.metrics import run_nightly
+
+		click.echo("Computing lifecycle stages, metrics and segments ...")
+		summary["customer_analytics"] = run_nightly()
+		frappe.db.commit()
 		summary["seconds"] = round(time.perf_counter() - started, 1)
 		click.echo(json.dumps(summary, indent=1, default=str))
 	finally:

@@ -214,7 +214,8 @@ def refresh_customer(customer: str, as_of=None, with_segments: bool = True) -> N
 
 
 def enqueue_customer_refresh(customer: str) -> None:
-	if not customer:
+	# batch writers (demo, imports) set the flag and run one recompute_all / run_nightly afterwards
+	if not customer or frappe.flags.crms_skip_metrics_refresh:
 		return
 	frappe.enqueue(
 		"crm_suite.customer_analytics.metrics.refresh_customer",
