@@ -165,7 +165,7 @@ crm_suite.customer_360.View = class {
 		card(
 			__("Last Contact"),
 			last ? frappe.datetime.prettyDate(last.timestamp) : __("Never"),
-			last ? `${__(last.doctype)}: ${last.subject || last.type || last.name}` : ""
+			last ? `${__(last.doctype)}: ${last.subject || last.name}` : ""
 		);
 		card(__("Lifecycle Stage"), d.lifecycle_stage ? __(d.lifecycle_stage) : "-", "");
 		card(__("Tier"), d.tier ? __(d.tier) : "-", "");
@@ -175,7 +175,9 @@ crm_suite.customer_360.View = class {
 		card(__("CLV"), m && m.clv != null ? this.money(m.clv, cur) : not_yet, "");
 		card(
 			__("Churn Risk"),
-			m && m.churn_risk != null ? format_number(m.churn_risk, null, 2) : not_yet,
+			m && m.churn_risk != null
+				? __("{0} / 100", [format_number(m.churn_risk, null, 0)])
+				: not_yet,
 			m && m.churn_reasons ? [].concat(m.churn_reasons).join("; ") : ""
 		);
 		const $k = this.$root.find(".crms-360-kpis").empty();
