@@ -44,3 +44,39 @@ def browser():
 def shots():
 	SHOTS.mkdir(parents=True, exist_ok=True)
 	return SHOTS
+
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+IGNORED = ("favicon.ico",)
+
+
+def watch_errors(page) -> list[str]:
+	"""Collect page errors, failed requests and console errors; the tests assert the list is empty."""
+	errors: list[str] = []
+	page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+	page.on(
+		"response",
+		lambda r: (
+			r.status >= 400
+			and not any(s in r.url for s in IGNORED)
+			and errors.append(f"HTTP {r.status}: {r.url}")
+		),
+	)
+	page.on(
+		"console",
+		lambda msg: (
+			msg.type == "error"
+			and not any(s in msg.text for s in IGNORED)
+			and errors.append(f"console: {msg.text}")
+		),
+	)
+	return errors
+
+
+def login(page, base_url: str, user: str = "Administrator", password: str = "admin") -> None:
+	page.goto(f"{base_url}/login", wait_until="networkidle")
+	page.fill("#login_email", user)
+	page.fill("#login_password", password)
+	page.click(".btn-login")
+	page.wait_for_url("**/app**", timeout=30000)
+	page.wait_for_function("() => window.frappe && frappe.csrf_token", timeout=30000)

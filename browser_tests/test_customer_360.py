@@ -4,30 +4,9 @@ import json
 import uuid
 
 import pytest
+from conftest import VIEWPORTS, login, watch_errors
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-IGNORED_CONSOLE = ("favicon.ico",)
 COMMENTS = 25  # more than one page (20), so "Load more" shows
-
-
-def _watch(page, errors):
-	page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-	page.on(
-		"response",
-		lambda r: (
-			r.status >= 400
-			and not any(s in r.url for s in IGNORED_CONSOLE)
-			and errors.append(f"HTTP {r.status}: {r.url}")
-		),
-	)
-	page.on(
-		"console",
-		lambda msg: (
-			msg.type == "error"
-			and not any(s in msg.text for s in IGNORED_CONSOLE)
-			and errors.append(f"console: {msg.text}")
-		),
-	)
 
 
 def _api(page, method, path, data=None, check=True):
@@ -100,17 +79,11 @@ def _cleanup(page, customer, communications):
 def test_customer_360_tab(browser, base_url, shots, device):
 	context = browser.new_context(viewport=VIEWPORTS[device], is_mobile=device == "phone", base_url=base_url)
 	page = context.new_page()
-	errors = []
-	_watch(page, errors)
+	errors = watch_errors(page)
 	customer = None
 	communications = []
 	try:
-		page.goto(f"{base_url}/login", wait_until="networkidle")
-		page.fill("#login_email", "Administrator")
-		page.fill("#login_password", "admin")
-		page.click(".btn-login")
-		page.wait_for_url("**/app**", timeout=30000)
-		page.wait_for_function("() => window.frappe && frappe.csrf_token", timeout=30000)
+		login(page, base_url)
 		customer, communications = _make_customer(page)
 
 		page.goto(f"{base_url}/app/customer/{customer}", wait_until="networkidle")

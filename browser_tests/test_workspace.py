@@ -1,39 +1,16 @@
 """Log in to the desk and open the CRM Suite workspace on a desktop and on a phone."""
 
 import pytest
-
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-IGNORED_CONSOLE = ("favicon.ico",)
+from conftest import VIEWPORTS, login, watch_errors
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_workspace_opens_without_errors(browser, base_url, shots, device):
 	context = browser.new_context(viewport=VIEWPORTS[device], is_mobile=device == "phone")
 	page = context.new_page()
-	errors = []
-	page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-	page.on(
-		"response",
-		lambda r: (
-			r.status >= 400
-			and not any(s in r.url for s in IGNORED_CONSOLE)
-			and errors.append(f"HTTP {r.status}: {r.url}")
-		),
-	)
-	page.on(
-		"console",
-		lambda msg: (
-			msg.type == "error"
-			and not any(s in msg.text for s in IGNORED_CONSOLE)
-			and errors.append(f"console: {msg.text}")
-		),
-	)
+	errors = watch_errors(page)
 	try:
-		page.goto(f"{base_url}/login", wait_until="networkidle")
-		page.fill("#login_email", "Administrator")
-		page.fill("#login_password", "admin")
-		page.click(".btn-login")
-		page.wait_for_url("**/app**", timeout=30000)
+		login(page, base_url)
 
 		page.goto(f"{base_url}/app/crm-suite", wait_until="networkidle")
 		page.wait_for_selector(".codex-editor, .workspace-page, .layout-main-section", timeout=30000)
