@@ -325,6 +325,7 @@ def get_customer_360(customer: str) -> dict:
 		"tier": doc.crms_tier,
 		"metrics": metrics,
 		"metrics_computed": metrics is not None,
+		"timeline_types": list(engine.TYPES),
 	}
 
 

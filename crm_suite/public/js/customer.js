@@ -3,20 +3,6 @@
 
 frappe.provide("crm_suite.customer_360");
 
-crm_suite.customer_360.TYPES = [
-	"Communication",
-	"Comment",
-	"Call Log",
-	"Issue",
-	"Quotation",
-	"Sales Order",
-	"Delivery Note",
-	"Sales Invoice",
-	"Payment Entry",
-	"Opportunity",
-	"Lead",
-];
-
 crm_suite.customer_360.COLORS = {
 	Communication: "blue",
 	Comment: "gray",
@@ -89,19 +75,6 @@ crm_suite.customer_360.View = class {
 				<button class="btn btn-default btn-sm crms-360-load-more hidden">${__("Load more")}</button>
 			</div>
 		</div>`).appendTo($w);
-		const $filters = this.$root.find(".crms-360-filters");
-		crm_suite.customer_360.TYPES.forEach((type) => {
-			$(`<button class="btn btn-xs btn-default crms-360-chip"></button>`)
-				.text(__(type))
-				.attr("data-type", type)
-				.appendTo($filters)
-				.on("click", (e) => {
-					const $chip = $(e.currentTarget);
-					this.types.has(type) ? this.types.delete(type) : this.types.add(type);
-					$chip.toggleClass("active", this.types.has(type));
-					this.load_timeline(true);
-				});
-		});
 		this.$root.find(".crms-360-from").on("change", (e) => {
 			this.from_date = e.target.value || null;
 			this.load_timeline(true);
@@ -115,8 +88,30 @@ crm_suite.customer_360.View = class {
 
 	load_kpis() {
 		this.get("crm_suite.customer_360.view.get_customer_360", { customer: this.customer }).then(
-			(data) => data && this.render_kpis(data)
+			(data) => {
+				if (!data) return;
+				this.render_type_chips(data.timeline_types || []);
+				this.render_kpis(data);
+			}
 		);
+	}
+
+	// the type list comes from the server (crm_suite.engine.timeline.TYPES), so it is defined once
+	render_type_chips(types) {
+		const $filters = this.$root.find(".crms-360-filters").empty();
+		types.forEach((type) => {
+			$(`<button class="btn btn-xs btn-default crms-360-chip"></button>`)
+				.text(__(type))
+				.attr("data-type", type)
+				.toggleClass("active", this.types.has(type))
+				.appendTo($filters)
+				.on("click", (e) => {
+					const $chip = $(e.currentTarget);
+					this.types.has(type) ? this.types.delete(type) : this.types.add(type);
+					$chip.toggleClass("active", this.types.has(type));
+					this.load_timeline(true);
+				});
+		});
 	}
 
 	get(method, args) {
