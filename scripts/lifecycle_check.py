@@ -1,9 +1,12 @@
 """Fresh site: install ERPNext, install crm_suite, migrate twice, uninstall; check each step.
 
-Writes JUnit XML (one test case per step) to the path given as the first argument.
+Writes JUnit XML (one test case per step) to the path given as the first argument. Every step is
+recorded: a failed check does not stop the run, and once an action (new site, install, migrate,
+uninstall) fails, the steps after it are recorded as skipped with the reason "previous step failed".
 Runs with any python3; drives the bench through frappe's own CLI.
 """
 
+import ast
 import json
 import os
 import subprocess
@@ -14,7 +17,21 @@ from pathlib import Path
 
 BENCH = Path(os.environ.get("CRM_SUITE_BENCH", Path.home() / "frappe-bench"))
 SITE = os.environ.get("CRM_SUITE_LIFECYCLE_SITE", "crm_suite_lifecycle.localhost")
-cases: list[tuple[str, float, str | None]] = []
+REPO = Path(__file__).resolve().parents[1]
+# (name, seconds, outcome, message); outcome is "passed", "failed" or "skipped"
+cases: list[tuple[str, float, str, str]] = []
+_blocked_by: str | None = None  # the action whose failure makes the steps after it meaningless
+
+
+def app_roles() -> list[str]:
+	"""The roles crm_suite adds, read from crm_suite/setup/roles.py without importing the app."""
+	tree = ast.parse((REPO / "crm_suite/setup/roles.py").read_text())
+	for node in tree.body:
+		if isinstance(node, ast.AnnAssign | ast.Assign):
+			targets = [node.target] if isinstance(node, ast.AnnAssign) else node.targets
+			if any(isinstance(t, ast.Name) and t.id == "ROLES" for t in targets):
+				return [r["role_name"] for r in ast.literal_eval(node.value)]
+	raise AssertionError("no ROLES in crm_suite/setup/roles.py")
 
 
 def frappe_cmd(*args: str, timeout: int = 900) -> str:
@@ -43,15 +60,24 @@ def state() -> dict:
 	return marker(frappe_cmd("--site", SITE, "execute", "crm_suite.setup.checks.install_state"), "CRMS_STATE")
 
 
-def step(name: str, fn) -> bool:
+def step(name: str, fn, action: bool = False) -> bool:
+	"""Run and record one step. A failed `action` skips (and records) every later step."""
+	global _blocked_by
+	if _blocked_by:
+		reason = f"previous step failed: {_blocked_by}"
+		cases.append((name, 0.0, "skipped", reason))
+		print(f"[lifecycle] skip {name}: {reason}", flush=True)
+		return False
 	started = time.perf_counter()
 	try:
 		fn()
-	except Exception as e:  # every failure is recorded, then the run goes on or stops
-		cases.append((name, time.perf_counter() - started, str(e)))
+	except Exception as e:  # every failure is recorded, then the run goes on
+		cases.append((name, time.perf_counter() - started, "failed", f"{type(e).__name__}: {e}"))
 		print(f"[lifecycle] FAIL {name}: {e}", flush=True)
+		if action:
+			_blocked_by = name
 		return False
-	cases.append((name, time.perf_counter() - started, None))
+	cases.append((name, time.perf_counter() - started, "passed", ""))
 	print(f"[lifecycle] ok   {name} ({time.perf_counter() - started:.0f}s)", flush=True)
 	return True
 
@@ -66,7 +92,21 @@ def root_password() -> str:
 def check_installed():
 	s = state()
 	assert s["installed"], s
-	assert s["custom_fields"] and s["roles"] and s["modules"] and s["doctypes"] and s["workspace"], s
+	assert s["custom_fields"] and s["modules"] and s["doctypes"] and s["workspace"], s
+	missing = sorted(set(app_roles()) - set(s["roles"]))
+	assert not missing, f"roles missing after install: {missing}"
+
+
+def assert_roles_listed():
+	roles = app_roles()
+	assert roles and len(roles) == len(set(roles)), roles
+
+
+def check_roles_exist():
+	"""Every role crm_suite adds, asked of frappe itself rather than of crm_suite's own report."""
+	found = execute("frappe.get_all", "Role", filters={"name": ["in", app_roles()]}, pluck="name")
+	missing = sorted(set(app_roles()) - set(found or []))
+	assert not missing, f"roles missing: {missing}"
 
 
 def execute(method: str, *args, **kwargs):
@@ -88,9 +128,7 @@ def check_uninstalled():
 		"module defs": execute("frappe.get_all", "Module Def", filters={"app_name": "crm_suite"}),
 		"doctypes": execute("frappe.get_all", "DocType", filters={"name": ["like", "CRMS %"]}),
 		"workspace": execute("frappe.get_all", "Workspace", filters={"name": "CRM Suite"}),
-		"roles": execute(
-			"frappe.get_all", "Role", filters={"name": ["in", ["Service Supervisor", "QA Inspector"]]}
-		),
+		"roles": execute("frappe.get_all", "Role", filters={"name": ["in", app_roles()]}, pluck="name"),
 		"property setters": execute(
 			"frappe.get_all", "Property Setter", filters={"module": ["in", ["Customer 360", "CRM Suite"]]}
 		),
@@ -120,52 +158,69 @@ def check_erpnext_works():
 	assert listed and listed >= 1, listed
 
 
-def main(xml_path: str) -> int:
-	pw = root_password()
+def drop_site(pw: str) -> None:
 	if (BENCH / "sites" / SITE).exists():
 		frappe_cmd("drop-site", SITE, "--db-root-password", pw, "--force", "--no-backup")
+
+
+def new_site(pw: str) -> None:
+	drop_site(pw)  # a leftover from an interrupted run
+	frappe_cmd(
+		"new-site", SITE, "--db-root-password", pw, "--admin-password", "admin", "--install-app", "erpnext"
+	)
+
+
+def write_xml(xml_path: str) -> None:
+	suite = ET.Element(
+		"testsuite",
+		name="lifecycle",
+		tests=str(len(cases)),
+		failures=str(sum(1 for c in cases if c[2] == "failed")),
+		skipped=str(sum(1 for c in cases if c[2] == "skipped")),
+		errors="0",
+	)
+	for name, seconds, outcome, message in cases:
+		case = ET.SubElement(suite, "testcase", classname="lifecycle", name=name, time=f"{seconds:.1f}")
+		if outcome == "failed":
+			ET.SubElement(case, "failure", message=message[:200]).text = message
+		elif outcome == "skipped":
+			ET.SubElement(case, "skipped", message=message)
+	ET.ElementTree(suite).write(xml_path, encoding="utf-8", xml_declaration=True)
+
+
+def main(xml_path: str) -> int:
+	global _blocked_by
+	db: dict[str, str] = {}
+
+	def pw() -> str:
+		return db.get("root_password", "")
+
 	try:
-		ok = step(
-			"new site with ERPNext",
-			lambda: frappe_cmd(
-				"new-site",
-				SITE,
-				"--db-root-password",
-				pw,
-				"--admin-password",
-				"admin",
-				"--install-app",
-				"erpnext",
-			),
+		step("read the MariaDB root password", lambda: db.update(root_password=root_password()), action=True)
+		step("crm_suite/setup/roles.py lists the roles crm_suite adds", assert_roles_listed)
+		step("new site with ERPNext", lambda: new_site(pw()), action=True)
+		step(
+			"install-app crm_suite",
+			lambda: frappe_cmd("--site", SITE, "install-app", "crm_suite"),
+			action=True,
 		)
-		ok = ok and step(
-			"install-app crm_suite", lambda: frappe_cmd("--site", SITE, "install-app", "crm_suite")
-		)
-		ok = ok and step("installed state", check_installed)
-		ok = ok and step("first migrate", lambda: frappe_cmd("--site", SITE, "migrate"))
-		ok = ok and step("second migrate", lambda: frappe_cmd("--site", SITE, "migrate"))
-		ok = ok and step("state after migrations", check_installed)
-		ok = ok and step(
+		step("installed state", check_installed)
+		step("every crm_suite role exists after install", check_roles_exist)
+		step("first migrate", lambda: frappe_cmd("--site", SITE, "migrate"), action=True)
+		step("second migrate", lambda: frappe_cmd("--site", SITE, "migrate"), action=True)
+		step("state after migrations", check_installed)
+		step(
 			"uninstall-app crm_suite",
 			lambda: frappe_cmd("--site", SITE, "uninstall-app", "crm_suite", "--yes", "--no-backup"),
+			action=True,
 		)
-		ok = ok and step("nothing of crm_suite left", check_uninstalled)
-		ok = ok and step("ERPNext still works", check_erpnext_works)
+		step("nothing of crm_suite left (every role gone)", check_uninstalled)
+		step("ERPNext still works", check_erpnext_works)
 	finally:
-		if (BENCH / "sites" / SITE).exists():
-			try:
-				frappe_cmd("drop-site", SITE, "--db-root-password", pw, "--force", "--no-backup")
-			except Exception as e:
-				print(f"[lifecycle] could not drop {SITE}: {e}")
-	suite = ET.Element(
-		"testsuite", name="lifecycle", tests=str(len(cases)), failures=str(sum(1 for c in cases if c[2]))
-	)
-	for name, seconds, error in cases:
-		case = ET.SubElement(suite, "testcase", classname="lifecycle", name=name, time=f"{seconds:.1f}")
-		if error:
-			ET.SubElement(case, "failure", message=error[:200]).text = error
-	ET.ElementTree(suite).write(xml_path)
-	return 0 if all(c[2] is None for c in cases) else 1
+		_blocked_by = None  # the site is dropped whatever happened before
+		step("drop the lifecycle site", lambda: drop_site(pw()))
+		write_xml(xml_path)
+	return 0 if all(c[2] != "failed" for c in cases) else 1
 
 
 if __name__ == "__main__":
