@@ -123,9 +123,24 @@ jinja = {
 }
 
 # Data quality + duplicates: a duplicate candidate is visible only to users who may read both records.
+# Customer scope (crm_suite/permissions/customer_scope.py): a row about a customer is readable only
+# by users who may read that Customer (Territory / Customer User Permissions included).
 permission_query_conditions = {
 	"CRMS Duplicate Candidate": "crm_suite.customer_360.duplicates.candidate_query_conditions",
+	"CRMS Customer Metrics": "crm_suite.permissions.customer_scope.query_conditions",
+	"CRMS Lifecycle Transition": "crm_suite.permissions.customer_scope.query_conditions",
+	"CRMS Care Log": "crm_suite.permissions.customer_scope.query_conditions",
+	"CRMS Merge Log": "crm_suite.permissions.customer_scope.query_conditions",
 }
 has_permission = {
 	"CRMS Duplicate Candidate": "crm_suite.customer_360.duplicates.candidate_has_permission",
+	"CRMS Customer Metrics": "crm_suite.permissions.customer_scope.has_permission",
+	"CRMS Lifecycle Transition": "crm_suite.permissions.customer_scope.has_permission",
+	"CRMS Care Log": "crm_suite.permissions.customer_scope.has_permission",
+	"CRMS Merge Log": "crm_suite.permissions.customer_scope.has_permission",
+}
+# frappe.client.get_count (REST) counts without permissions in v15: count customer-scoped rows
+# through frappe.get_list; every other doctype keeps frappe's own answer.
+override_whitelisted_methods = {
+	"frappe.client.get_count": "crm_suite.permissions.customer_scope.get_count",
 }

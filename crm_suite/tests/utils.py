@@ -123,3 +123,27 @@ def make_user(email: str, roles: tuple[str, ...] = ("Sales User",)) -> str:
 	user.set("roles", [])
 	user.add_roles(*roles)
 	return email
+
+
+def make_territory(name: str) -> str:
+	"""A leaf territory under the root (created once)."""
+	if not frappe.db.exists("Territory", name):
+		root = frappe.db.get_value("Territory", {"is_group": 1, "parent_territory": ("in", ("", None))})
+		frappe.get_doc({"doctype": "Territory", "territory_name": name, "parent_territory": root}).insert(
+			ignore_permissions=True
+		)
+	return name
+
+
+def restrict_to_territory(user: str, territory: str) -> None:
+	"""Replace the user's User Permissions with one on `territory` (applies to all doctypes)."""
+	frappe.db.delete("User Permission", {"user": user})
+	frappe.get_doc(
+		{
+			"doctype": "User Permission",
+			"user": user,
+			"allow": "Territory",
+			"for_value": territory,
+			"apply_to_all_doctypes": 1,
+		}
+	).insert(ignore_permissions=True)

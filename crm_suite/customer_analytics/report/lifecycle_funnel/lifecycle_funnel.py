@@ -11,8 +11,8 @@ import frappe
 from frappe import _
 from frappe.utils import add_months, getdate, nowdate
 
-from crm_suite.customer_analytics.metrics import permitted_customers_sql
 from crm_suite.engine.lifecycle import STAGES
+from crm_suite.permissions.customer_scope import customer_condition
 
 
 def execute(filters=None):
@@ -26,7 +26,7 @@ def execute(filters=None):
 
 
 def _scope(filters, alias: str) -> tuple[str, dict]:
-	where = [f"{alias}.customer IN ({permitted_customers_sql()})"]
+	where = [customer_condition(None, f"{alias}.customer", with_params=True)]
 	params = {"from_date": filters.from_date, "to_date": filters.to_date, "today": getdate(nowdate())}
 	if filters.get("territory"):
 		where.append(f"{alias}.customer IN (SELECT name FROM tabCustomer WHERE territory = %(territory)s)")
