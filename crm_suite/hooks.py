@@ -82,6 +82,14 @@ doc_events = {
 			"crm_suite.customer_360.follow_up.sync_follow_up",
 		],
 	},
+	"ToDo": {
+		"on_update": [
+			"crm_suite.customer_360.follow_up.on_todo_update",
+		],
+		"on_trash": [
+			"crm_suite.customer_360.follow_up.on_todo_trash",
+		],
+	},
 	"Sales Invoice": {
 		"on_submit": [
 			"crm_suite.customer_360.lifecycle.on_invoice_submit",

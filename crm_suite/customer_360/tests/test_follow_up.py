@@ -136,3 +136,97 @@ class TestFollowUp(CRMSuiteTestCase):
 		).insert(ignore_permissions=True)
 		todos = open_follow_up_todos("Opportunity", opp.name)
 		self.assertEqual([t.allocated_to for t in todos], [self.bob])
+
+	# -- the follow-up ends: ToDo closed, cancelled or deleted; record finished -------------------
+
+	def reminders_for(self, doctype, name):
+		return frappe.db.count("Notification Log", {"document_type": doctype, "document_name": name})
+
+	def assert_follow_up_cleared(self, doctype, name):
+		values = frappe.db.get_value(doctype, name, ["crms_next_follow_up", "crms_follow_up_owner"])
+		self.assertEqual(tuple(values), (None, None), f"{doctype} {name}")
+		self.assertEqual(open_follow_up_todos(doctype, name), [])
+
+	def test_closing_the_todo_clears_the_follow_up_and_stops_reminders(self):
+		customer = make_customer(crms_next_follow_up=add_days(nowdate(), -1), crms_follow_up_owner=self.alice)
+		todo = frappe.get_doc("ToDo", open_follow_up_todos("Customer", customer.name)[0].name)
+		todo.status = "Closed"
+		todo.save(ignore_permissions=True)
+		self.assert_follow_up_cleared("Customer", customer.name)
+		daily_reminders()
+		self.assertEqual(self.reminders_for("Customer", customer.name), 0)
+
+	def test_removing_the_assignment_clears_the_follow_up(self):
+		from frappe.desk.form.assign_to import remove
+
+		lead = make_lead(crms_next_follow_up=nowdate(), crms_follow_up_owner=self.bob)
+		self.assertEqual(len(open_follow_up_todos("Lead", lead.name)), 1)
+		remove("Lead", lead.name, self.bob)  # the desk's "remove assignment": ToDo -> Cancelled
+		self.assert_follow_up_cleared("Lead", lead.name)
+
+	def test_deleting_the_open_todo_clears_the_follow_up(self):
+		customer = make_customer(crms_next_follow_up=nowdate(), crms_follow_up_owner=self.alice)
+		frappe.delete_doc(
+			"ToDo", open_follow_up_todos("Customer", customer.name)[0].name, ignore_permissions=True
+		)
+		self.assert_follow_up_cleared("Customer", customer.name)
+
+	def test_moving_the_follow_up_keeps_it(self):
+		customer = make_customer(crms_next_follow_up=nowdate(), crms_follow_up_owner=self.alice)
+		customer.reload()
+		customer.crms_follow_up_owner = self.bob
+		customer.save()
+		self.assertEqual(frappe.db.get_value("Customer", customer.name, "crms_follow_up_owner"), self.bob)
+		self.assertEqual(
+			[t.allocated_to for t in open_follow_up_todos("Customer", customer.name)], [self.bob]
+		)
+
+	def test_disabling_a_customer_ends_its_follow_up(self):
+		customer = make_customer(crms_next_follow_up=add_days(nowdate(), -1), crms_follow_up_owner=self.alice)
+		customer.reload()
+		customer.disabled = 1
+		customer.save()
+		self.assert_follow_up_cleared("Customer", customer.name)
+		daily_reminders()
+		self.assertEqual(self.reminders_for("Customer", customer.name), 0)
+
+	def test_lost_opportunity_ends_its_follow_up(self):
+		customer = make_customer()
+		opp = frappe.get_doc(
+			{
+				"doctype": "Opportunity",
+				"opportunity_from": "Customer",
+				"party_name": customer.name,
+				"crms_next_follow_up": nowdate(),
+				"crms_follow_up_owner": self.bob,
+			}
+		).insert(ignore_permissions=True)
+		opp.declare_enquiry_lost([], [])
+		self.assert_follow_up_cleared("Opportunity", opp.name)
+
+	def test_records_finished_without_a_save_get_no_reminder_and_lose_the_follow_up(self):
+		lead = make_lead(crms_next_follow_up=add_days(nowdate(), -3), crms_follow_up_owner=self.alice)
+		converted = make_lead(crms_next_follow_up=nowdate(), crms_follow_up_owner=self.alice)
+		customer = make_customer()
+		opp = frappe.get_doc(
+			{
+				"doctype": "Opportunity",
+				"opportunity_from": "Customer",
+				"party_name": customer.name,
+				"crms_next_follow_up": nowdate(),
+				"crms_follow_up_owner": self.bob,
+			}
+		).insert(ignore_permissions=True)
+		open_lead = make_lead(crms_next_follow_up=nowdate(), crms_follow_up_owner=self.alice)
+		# statuses ERPNext sets with db_set / set_value: no save, no on_update
+		frappe.db.set_value("Lead", lead.name, "status", "Do Not Contact")
+		frappe.db.set_value("Lead", converted.name, "status", "Converted")
+		frappe.db.set_value("Opportunity", opp.name, "status", "Closed")
+		frappe.set_user(self.alice)
+		self.assertNotIn(lead.name, [r["reference_name"] for r in my_follow_ups()])
+		frappe.set_user("Administrator")
+		daily_reminders()
+		for doctype, name in (("Lead", lead.name), ("Lead", converted.name), ("Opportunity", opp.name)):
+			self.assertEqual(self.reminders_for(doctype, name), 0, name)
+			self.assert_follow_up_cleared(doctype, name)
+		self.assertEqual(self.reminders_for("Lead", open_lead.name), 1)
