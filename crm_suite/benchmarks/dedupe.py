@@ -42,99 +42,85 @@ FREE = ("gmail.com", "qq.com", "163.com", "outlook.com")
 STREETS = "Main Oak Park High Church Station Mill King Queen Garden Bridge River".split()
 
 
-def _full_width(text: str) -> str:
-	return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else ("\u3000" if c == " " else c) for c in text)
+GIVEN = (
+	"william robert richard james michael thomas anthony david christopher katherine elizabeth jennifer "
+	"samuel benjamin daniel matthew nicholas alexander andrew joseph margaret susan edward charles john "
+	"timothy olivia emma sophia grace chloe lucas oliver henry jack noah"
+).split()
+FAMILY = (
+	"smith jones taylor brown williams wilson johnson davies robinson wright thompson evans walker white "
+	"roberts green hall wood jackson clarke patel khan lewis harris martin cooper king lee baker"
+).split()
+CN_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗"
+CN_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建文"
+CITIES = (
+	"Shanghai Beijing Shenzhen Guangzhou Hangzhou Suzhou Chengdu Wuhan Nanjing Xiamen Sydney Melbourne "
+	"London Manchester Singapore Auckland"
+).split()
 
 
-def _typo(rng: random.Random, text: str) -> str:
-	if len(text) < 5:
-		return text
-	i = rng.randrange(1, len(text) - 2)
+def _base_record(rng: random.Random, i: int, used_phones: set) -> dict:
 	kind = rng.random()
-	if kind < 0.34:
-		return text[:i] + text[i + 1 :]
-	if kind < 0.67:
-		return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
-	return text[:i] + rng.choice("aeiourstn") + text[i + 1 :]
+	if kind < 0.15:
+		name = rng.choice(CN_CITIES) + "".join(rng.sample(CN_CHARS, 2)) + rng.choice(CN_TRADES) + "有限公司"
+		slug = f"cn{i}"
+	elif kind < 0.55:
+		name = " ".join(
+			(rng.choice(ADJECTIVES).title(), rng.choice(NOUNS).title(), rng.choice(SECTORS).title())
+		)
+		name = f"{name} {rng.choice(SUFFIXES)}".strip()
+		slug = "".join(name.lower().split()[:2])
+	elif kind < 0.8:
+		name = f"{rng.choice(GIVEN).title()} {rng.choice(FAMILY).title()}"
+		slug = name.lower().replace(" ", ".")
+	else:
+		name = rng.choice(CN_SURNAMES) + "".join(rng.sample(CN_GIVEN, rng.randint(1, 2)))
+		slug = f"p{i}"
+	while True:
+		phone = f"+86 1{rng.randint(3, 9)}{rng.randint(0, 9)} {rng.randint(0, 9999):04d} {rng.randint(0, 9999):04d}"
+		if phone[-9:] not in used_phones:
+			used_phones.add(phone[-9:])
+			break
+	domain = rng.choice(FREE) if rng.random() < 0.3 else f"{slug}{rng.randint(1, 999)}.com"
+	return {
+		"id": f"CUST-{i:07d}",
+		"name": name,
+		"phones": [phone] if rng.random() < 0.9 else [],
+		"emails": [f"{rng.choice(('info', 'sales', 'admin', 'contact'))}{i}@{domain}"]
+		if rng.random() < 0.85
+		else [],
+		"tax_id": f"91{rng.randint(10**14, 10**15 - 1)}" if rng.random() < 0.4 else None,
+		"address_line": f"{rng.randint(1, 999)} {rng.choice(STREETS)} Street, Unit {rng.randint(1, 99)}",
+		"city": rng.choice(CITIES),
+		"postcode": f"{rng.randint(100000, 999999)}",
+	}
 
 
-def synthetic_customers(n: int, dup_rate: float = 0.02, seed: int = 42) -> tuple[list[dict], set]:
-	"""`n` customer dicts of which about `dup_rate * n` are planted near-duplicates of another one.
+def synthetic_customers(
+	n: int, dup_rate: float = 0.02, seed: int = 42, kinds: dict | None = None
+) -> tuple[list[dict], set]:
+	"""`n` customer dicts (companies and people, Latin and Chinese) of which about `dup_rate * n` are
+	corrupted copies of another one (crm_suite/benchmarks/corruption.py: 1-3 realistic changes each).
 
-	Returns (records, planted) where planted holds (id_a, id_b) with id_a < id_b.
+	Returns (records, planted) where planted holds (id_a, id_b) with id_a < id_b; when `kinds` is a
+	dict it receives, per planted (base, copy) pair, the corruptions applied.
 	"""
+	from crm_suite.benchmarks.corruption import corrupt
+
 	rng = random.Random(seed)
 	n_dups = int(n * dup_rate)
 	n_base = n - n_dups
-	records: list[dict] = []
 	used_phones: set[str] = set()
-	for i in range(n_base):
-		if rng.random() < 0.15:
-			name = (
-				rng.choice(CN_CITIES) + "".join(rng.sample(CN_CHARS, 2)) + rng.choice(CN_TRADES) + "有限公司"
-			)
-			slug = f"cn{i}"
-		else:
-			name = " ".join(
-				(rng.choice(ADJECTIVES).title(), rng.choice(NOUNS).title(), rng.choice(SECTORS).title())
-			)
-			suffix = rng.choice(SUFFIXES)
-			name = f"{name} {suffix}".strip()
-			slug = "".join(name.lower().split()[:2])
-		while True:
-			phone = f"+86 1{rng.randint(3, 9)}{rng.randint(0, 9)} {rng.randint(0, 9999):04d} {rng.randint(0, 9999):04d}"
-			if phone[-9:] not in used_phones:
-				used_phones.add(phone[-9:])
-				break
-		domain = rng.choice(FREE) if rng.random() < 0.3 else f"{slug}{rng.randint(1, 999)}.com"
-		records.append(
-			{
-				"id": f"CUST-{i:07d}",
-				"name": name,
-				"phones": [phone] if rng.random() < 0.9 else [],
-				"emails": [f"{rng.choice(('info', 'sales', 'admin', 'contact'))}{i}@{domain}"]
-				if rng.random() < 0.85
-				else [],
-				"tax_id": f"91{rng.randint(10**14, 10**15 - 1)}" if rng.random() < 0.4 else None,
-				"address": f"{rng.randint(1, 999)} {rng.choice(STREETS)} Street, Unit {rng.randint(1, 99)}",
-			}
-		)
+	records: list[dict] = [_base_record(rng, i, used_phones) for i in range(n_base)]
 	clusters: dict[str, list[str]] = {}
 	for k in range(n_dups):
 		base = records[rng.randrange(n_base)]
-		dup_id = f"CUST-{n_base + k:07d}"
-		name = base["name"]
-		r = rng.random()
-		if r < 0.25:
-			name = _typo(rng, name)
-		elif r < 0.4:
-			name = name.upper()
-		elif r < 0.55:
-			name = _full_width(name)
-		elif r < 0.7:
-			name = f"  {name.replace(' ', '  ')} "
-		elif r < 0.85 and name.isascii():
-			name = " ".join(name.split()[:3]) + " " + rng.choice(("Limited", "Ltd.", "Company"))
-		phones = base["phones"]
-		if phones and rng.random() < 0.5:
-			phones = [phones[0].replace("+86 ", "").replace(" ", "-")]
-		if rng.random() < 0.2:
-			phones = []
-		emails = [e.upper() for e in base["emails"]] if rng.random() < 0.3 else base["emails"]
-		if rng.random() < 0.3:
-			emails = []
-		address = base["address"].replace("Street", "St") if rng.random() < 0.5 else base["address"]
-		records.append(
-			{
-				"id": dup_id,
-				"name": name,
-				"phones": list(phones),
-				"emails": list(emails),
-				"tax_id": base["tax_id"] if rng.random() < 0.7 else None,
-				"address": address if rng.random() < 0.8 else None,
-			}
-		)
-		clusters.setdefault(base["id"], [base["id"]]).append(dup_id)
+		copy, applied = corrupt(rng, base)
+		copy["id"] = f"CUST-{n_base + k:07d}"
+		records.append(copy)
+		clusters.setdefault(base["id"], [base["id"]]).append(copy["id"])
+		if kinds is not None:
+			kinds[tuple(sorted((base["id"], copy["id"])))] = applied
 	# every two members of a cluster are duplicates (two copies of one base are duplicates too)
 	planted = {
 		(a, b) if a < b else (b, a)
@@ -152,13 +138,34 @@ def _rss_mb() -> float:
 
 def _quality(found: set, planted: set) -> dict:
 	tp = len(found & planted)
+	p = tp / len(found) if found else 0.0
+	r = tp / len(planted) if planted else 0.0
 	return {
 		"found": len(found),
 		"planted": len(planted),
 		"true_positives": tp,
-		"precision": round(tp / len(found), 4) if found else None,
-		"recall": round(tp / len(planted), 4) if planted else None,
+		"precision": round(p, 4),
+		"recall": round(r, 4),
+		"f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
 	}
+
+
+THRESHOLDS = (0.1, 0.3, 0.5, 0.7, 0.9, 0.99)
+
+
+def _by_threshold(matches: list, planted: set) -> dict:
+	return {str(t): _quality({(m.a, m.b) for m in matches if m.probability >= t}, planted) for t in THRESHOLDS}
+
+
+def _recall_by_kind(found: set, kinds: dict) -> dict:
+	"""Recall of base/copy pairs by corruption kind (a pair counts for each kind applied to it)."""
+	hit: dict[str, list[int]] = {}
+	for pair, applied in kinds.items():
+		for kind in applied:
+			entry = hit.setdefault(kind, [0, 0])
+			entry[1] += 1
+			entry[0] += pair in found
+	return {k: {"pairs": t, "recall": round(h / t, 4)} for k, (h, t) in sorted(hit.items())}
 
 
 def run(site: str, baseline_site: str | None = None, rounds: int = 1, **options) -> dict:
@@ -167,31 +174,32 @@ def run(site: str, baseline_site: str | None = None, rounds: int = 1, **options)
 	n = int(options.get("n", 100_000))
 	dup_rate = float(options.get("dup_rate", 0.02))
 	sample = int(options.get("sample", 2000))
-	threshold = float(options.get("threshold", 85))
+	threshold = float(options.get("threshold", dedupe.DEFAULT_THRESHOLD))
 	rounds = max(int(rounds or 1), 1)
 
 	t0 = time.perf_counter()
-	records, planted = synthetic_customers(n, dup_rate)
+	kinds: dict = {}
+	records, planted = synthetic_customers(n, dup_rate, kinds=kinds)
 	generate_s = time.perf_counter() - t0
 
 	engine_runs, stats, matches = [], None, []
 	for _ in range(rounds):
 		stats = dedupe.Stats()
 		t0 = time.perf_counter()
-		matches = dedupe.find_duplicates(records, threshold=threshold, stats=stats)
+		matches = dedupe.find_duplicates(records, threshold=min(THRESHOLDS), stats=stats)
 		engine_runs.append(time.perf_counter() - t0)
 	engine_s = min(engine_runs)
-	found = {(m.a, m.b) for m in matches}
+	found = {(m.a, m.b) for m in matches if m.probability >= threshold}
 
 	# baseline: all pairs on a sample, in the same process, extrapolated quadratically
 	sample_ids = {r["id"] for r in records[:sample]}
 	sample_records = records[:sample]
 	sample_planted = {p for p in planted if p[0] in sample_ids and p[1] in sample_ids}
 	t0 = time.perf_counter()
-	naive = dedupe.all_pairs(sample_records, threshold=threshold)
+	naive = dedupe.all_pairs(sample_records, threshold=threshold, model=stats.model)
 	naive_s = time.perf_counter() - t0
 	t0 = time.perf_counter()
-	blocked_sample = dedupe.find_duplicates(sample_records, threshold=threshold)
+	blocked_sample = dedupe.find_duplicates(sample_records, threshold=threshold, model=stats.model, train=False)
 	blocked_sample_s = time.perf_counter() - t0
 	naive_full_estimate = naive_s * (n * (n - 1)) / (sample * (sample - 1))
 
@@ -212,6 +220,11 @@ def run(site: str, baseline_site: str | None = None, rounds: int = 1, **options)
 		"all_pairs": stats.all_pairs,
 		"pairs_compared_share": round(stats.pairs_compared / stats.all_pairs, 8),
 		"quality": _quality(found, planted),
+		"quality_by_threshold": _by_threshold(matches, planted),
+		"recall_by_corruption": _recall_by_kind(found, kinds),
+		"model_fitted": stats.fitted,
+		"em_iterations": stats.em_iterations,
+		"agreement_patterns": stats.patterns,
 		"baseline_all_pairs": {
 			"sample": sample,
 			"seconds": round(naive_s, 2),
