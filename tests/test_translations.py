@@ -140,3 +140,12 @@ def test_server_side_key_is_what_frappe_looks_up():
 	ts.extract_js('__("Set <b>{0}</b> first")', "x.js", js)
 	assert py.strings == {"Set {0} first"}
 	assert js.strings == {"Set <b>{0}</b> first"}
+
+
+def test_merge_keeps_context_rows(tmp_path, monkeypatch):
+	monkeypatch.setattr(ts, "TRANSLATIONS", tmp_path)
+	(tmp_path / "zh.csv").write_text("Key,重点\nKey,键值,Webhook Header\nB,乙\n", encoding="utf-8")
+	assert ts.merge_rows("zh", [["A", "甲"], ["B", "乙二"]]) == 4
+	assert (tmp_path / "zh.csv").read_text(encoding="utf-8") == (
+		"A,甲\nB,乙二\nKey,重点\nKey,键值,Webhook Header\n"
+	)

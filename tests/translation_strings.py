@@ -20,8 +20,11 @@ What counts as user-facing (what Frappe v15 passes through `_()` / `__()` at run
 * Module names (modules.txt) and the values listed in `DYNAMIC_SOURCES`: constants the code passes
   to `_(variable)`, which no scan of `_()` calls can see.
 
-Run `python tests/translation_strings.py --missing` to list the strings `crm_suite/translations/zh.csv`
-lacks (as CSV rows to fill in), `--help` for the other options.
+Adding translations: `python tests/translation_strings.py --missing --where > rows.csv` lists the
+strings `crm_suite/translations/zh.csv` lacks as CSV rows `source,`; fill in the translations, then
+`python tests/translation_strings.py --merge rows.csv` adds them and keeps the file sorted. Do not
+rewrite the file keyed by source alone: rows with a third (context) column share their source with
+a context-free row, and both are needed. `--help` for the other options.
 """
 
 from __future__ import annotations
@@ -793,14 +796,20 @@ def write_rows(rows: Iterable[tuple[str, ...]], stream=None) -> str:
 	return buffer.getvalue()
 
 
-def sort_file(lang: str = "zh") -> None:
-	entries = read_translations(lang)
-	unique = {(e.source, e.context): e for e in entries}
-	rows = [
-		(e.source, e.translation, e.context) if e.context else (e.source, e.translation)
-		for e in sorted(unique.values(), key=lambda e: (e.source, e.context))
-	]
-	(TRANSLATIONS / f"{lang}.csv").write_text(write_rows(rows), encoding="utf-8")
+def merge_rows(lang: str = "zh", new_rows: Iterable[list[str]] = ()) -> int:
+	"""Add or replace rows (`source,translation[,context]`), keep every other row (context rows too),
+	write the file sorted by (source, context). Returns the number of rows written."""
+	path = TRANSLATIONS / f"{lang}.csv"
+	rows = {(e.source, e.context): e.translation for e in read_translations(lang)} if path.exists() else {}
+	for row in new_rows:
+		if not row:
+			continue
+		if len(row) not in (2, 3):
+			raise ValueError(f"expected source,translation[,context], got {row}")
+		rows[(row[0], row[2] if len(row) == 3 else "")] = row[1]
+	out = [(src, tr, ctx) if ctx else (src, tr) for (src, ctx), tr in sorted(rows.items())]
+	path.write_text(write_rows(out), encoding="utf-8")
+	return len(out)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -820,14 +829,23 @@ def main(argv: list[str] | None = None) -> int:
 	group.add_argument("--all", action="store_true", help="print every source string")
 	group.add_argument("--unused", action="store_true", help="print translations no scan finds")
 	group.add_argument("--check", action="store_true", help="print violations and bad translation rows")
+	group.add_argument(
+		"--merge",
+		metavar="ROWS_CSV",
+		help="add or replace rows from a CSV file ('-' = stdin), keep all others (context rows too), sort",
+	)
 	group.add_argument("--sort", action="store_true", help="rewrite the CSV sorted and deduplicated")
 	parser.add_argument(
 		"--where", action="store_true", help="with --missing / --all: say where each string is"
 	)
 	args = parser.parse_args(argv)
 
-	if args.sort:
-		sort_file(args.lang)
+	if args.sort or args.merge:
+		rows = []
+		if args.merge:
+			with open(args.merge if args.merge != "-" else 0, encoding="utf-8", newline="") as f:
+				rows = list(csv.reader(f, strict=True))
+		print(f"{merge_rows(args.lang, rows)} rows in {args.lang}.csv", file=sys.stderr)
 		return 0
 	found = extract()
 	if args.check:
