@@ -78,7 +78,7 @@ def test_clv_model():
 	assert annuity(36, 10) < 36
 
 
-def test_churn_components_and_reasons():
+def test_churn_components_and_model_based_risk_and_reasons():
 	rows = compute(
 		[("A", ago(800), 1000.0, False), ("A", ago(700), 1000.0, False), ("A", ago(400), 1000.0, False)],
 		AS_OF,
@@ -87,9 +87,25 @@ def test_churn_components_and_reasons():
 	assert a["churn_recency"] == 50.0
 	assert a["churn_gap"] > 0
 	assert a["churn_trend"] == 20.0
-	assert a["churn_risk"] == round(a["churn_recency"] + a["churn_gap"] + a["churn_trend"])
+	# the risk is the model's P(no purchase in the next active_days), in percent
+	assert 50 < a["churn_risk"] <= 100 and 0 <= a["p_alive"] < 100
 	codes = [c for c, _ in churn_reason_codes(a)]
-	assert codes[0] == "no_purchase_for" and "revenue_declining" in codes
-	assert churn_reasons(a)[0] == "No purchase for 400 days"
-	fresh = compute([("B", ago(1), 10.0, False)], AS_OF)["B"]
-	assert fresh["churn_risk"] == 0 and churn_reasons(fresh) == []
+	assert codes[0] == "gap_above_norm" and "revenue_declining" in codes and "expected_purchases" in codes
+	assert churn_reasons(a)[0] == "400 days since the last purchase, against a usual gap of 200 days"
+	fresh = compute([("B", ago(1), 10.0, False), ("B", ago(30), 10.0, False)], AS_OF)["B"]
+	assert fresh["churn_risk"] < a["churn_risk"]
+	fresh_codes = [c for c, _ in churn_reason_codes(fresh)]
+	assert "expected_purchases" in fresh_codes
+	assert not {"gap_above_norm", "no_purchase_for", "single_purchase"} & set(fresh_codes)
+
+
+def test_model_is_fitted_once_and_reused_when_given():
+	from crm_suite.engine import clv as clv_model
+
+	invoices = [(f"C{k}", ago(10 * (k % 30) + 5 * j), 100.0 + k, False) for k in range(60) for j in range(k % 4 + 1)]
+	rows = compute(invoices, AS_OF)
+	model = clv_model.fit(
+		clv_model.summarise([(c, d, a) for c, d, a, _r in invoices], AS_OF)
+	).to_dict()
+	again = compute(invoices, AS_OF, model=model)
+	assert {c: r["clv"] for c, r in rows.items()} == {c: r["clv"] for c, r in again.items()}

@@ -388,6 +388,17 @@ def backtest(
 			actual[k] += float(amount) * margin / 100
 			bought[k] = True
 	total_pred, total_actual = float(predicted_revenue.sum()), float(actual.sum())
+	order = np.argsort(-predicted_revenue, kind="stable")
+	deciles = [
+		{
+			"decile": k + 1,
+			"customers": len(part),
+			"predicted": round(float(predicted_revenue[part].sum()), 2),
+			"actual": round(float(actual[part].sum()), 2),
+		}
+		for k, part in enumerate(np.array_split(order, 10))
+		if len(part)
+	]
 	return {
 		"cutoff": str(cutoff),
 		"end": str(end),
@@ -402,4 +413,5 @@ def backtest(
 		"top20_capture": round(top_share_capture(predicted_revenue, actual), 4),
 		"churn_auc": round(auc(pred["p_no_purchase"], ~bought), 4),
 		"churn_auc_recency_baseline": round(auc(s.recency_days, ~bought), 4),
+		"deciles": deciles,
 	}

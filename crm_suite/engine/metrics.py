@@ -35,6 +35,13 @@ Definitions (as_of = the day of computation):
   ``prior_annual = (monetary - revenue_12m) * 365 / (tenure_days - 365)`` when tenure_days > 365 and
   prior_annual > 0, else 0. ``churn_risk = floor(sum + 0.5)``.
 
+**Model-based CLV and churn risk** (replace the two above once the model step runs; see
+``crm_suite.engine.clv``): BG/NBD + Gamma-Gamma fitted by maximum likelihood on every customer's
+weekly purchases; ``clv`` = discounted expected purchases over the horizon x expected spend x margin;
+``churn_risk`` = round(100 x P(no purchase in the next ``active_days``)); ``p_alive`` (percent),
+``expected_purchases`` (next ``active_days``) and ``expected_spend`` are stored beside them. The
+three churn parts above stay as descriptive components for the reasons and the At-Risk report.
+
 Money is rounded to 2 decimals, components and gaps to 2 decimals, all with half-up rounding
 (``floor(x * 100 + 0.5) / 100``), as the SQL does.
 """
@@ -149,7 +156,10 @@ def churn_components(
 
 
 def compute(
-	invoices: list[tuple[str, date, float, bool]], as_of: date, p: Params | None = None
+	invoices: list[tuple[str, date, float, bool]],
+	as_of: date,
+	p: Params | None = None,
+	model: dict | None = None,
 ) -> dict[str, dict]:
 	"""Metrics rows keyed by customer (the reference for the set-based SQL)."""
 	p = p or Params()
@@ -192,6 +202,7 @@ def compute(
 			churn_trend=trend,
 			churn_risk=math.floor(rec + gap + trend + 0.5),
 		)
+	apply_model(rows, invoices, as_of, p, model)
 	n = len(rows)
 	r_rank = ranks({c: r["recency_days"] for c, r in rows.items()}, descending=True)
 	f_rank = ranks({c: r["frequency"] for c, r in rows.items()})
@@ -202,27 +213,67 @@ def compute(
 	return rows
 
 
+def model_values(pred: dict, k: int) -> dict:
+	"""The stored columns of customer k from `clv.predict` arrays (same rounding as the job)."""
+	return {
+		"clv": r2(float(pred["clv"][k])),
+		"churn_risk": int(math.floor(100 * float(pred["p_no_purchase"][k]) + 0.5)),
+		"p_alive": r2(100 * float(pred["p_alive"][k])),
+		"expected_purchases": r2(float(pred["expected_purchases"][k])),
+		"expected_spend": r2(float(pred["expected_spend"][k])),
+	}
+
+
+def predict_params(p: Params) -> dict:
+	return {
+		"window_days": p.active_days,
+		"horizon_months": p.horizon_months,
+		"discount_rate": p.discount_rate,
+		"margin": p.margin,
+	}
+
+
+def apply_model(rows: dict[str, dict], invoices, as_of: date, p: Params, model: dict | None = None) -> dict:
+	"""Overwrite clv / churn_risk with the fitted model's values (fitting it unless `model` is given);
+	returns the model used, as a dict."""
+	from crm_suite.engine import clv as clv_model
+
+	purchases = [(c, d, a) for c, d, a, is_return in invoices if not is_return and d <= as_of]
+	returns = [(c, a) for c, d, a, is_return in invoices if is_return]
+	summary = clv_model.summarise(purchases, as_of, returns)
+	fitted = clv_model.ModelParams.from_dict(model) or clv_model.fit(summary)
+	if not summary.customers:
+		return fitted.to_dict()
+	pred = clv_model.predict(fitted, summary, **predict_params(p))
+	for k, customer in enumerate(summary.customers):
+		if customer in rows:
+			rows[customer].update(model_values(pred, k))
+	return fitted.to_dict()
+
+
 # Reason codes; the API layer maps each code to a translated sentence (see customer_analytics.metrics).
 def churn_reason_codes(row: dict, p: Params | None = None) -> list[tuple[str, tuple]]:
-	"""Why the churn risk is what it is, biggest component first: (code, format args)."""
+	"""Why the churn risk is what it is, in order: the purchase pattern first, then the model's view
+	(chance still active, purchases expected in the window), then a falling 12-month revenue."""
 	p = p or Params()
 	if not row:
 		return []
-	out: list[tuple[float, str, tuple]] = []
+	out: list[tuple[str, tuple]] = []
 	recency = row.get("recency_days") or 0
-	if (row.get("churn_recency") or 0) >= 10:
-		out.append((row["churn_recency"], "no_purchase_for", (recency,)))
-	if (row.get("churn_gap") or 0) > 0:
-		avg_gap = row.get("avg_gap_days") if (row.get("frequency") or 0) >= 2 else None
-		gap = expected_gap(avg_gap, p)
-		if avg_gap is not None:
-			out.append((row["churn_gap"], "gap_above_norm", (recency, round(gap))))
-		else:
-			out.append((row["churn_gap"], "single_purchase", (recency,)))
+	frequency = row.get("frequency") or 0
+	if frequency == 1:
+		out.append(("single_purchase", (recency,)))
+	elif frequency >= 2 and recency > (row.get("avg_gap_days") or 0):
+		out.append(("gap_above_norm", (recency, round(expected_gap(row.get("avg_gap_days"), p)))))
+	elif recency >= p.active_days:
+		out.append(("no_purchase_for", (recency,)))
+	if row.get("p_alive") is not None and float(row["p_alive"]) < 90:
+		out.append(("p_alive", (round(float(row["p_alive"])),)))
+	if row.get("expected_purchases") is not None:
+		out.append(("expected_purchases", (p.active_days, f"{float(row['expected_purchases']):.1f}")))
 	if (row.get("churn_trend") or 0) > 0:
-		out.append((row["churn_trend"], "revenue_declining", (round(row["churn_trend"] / 20 * 100),)))
-	out.sort(key=lambda x: -x[0])
-	return [(code, args) for _, code, args in out]
+		out.append(("revenue_declining", (round(row["churn_trend"] / 20 * 100),)))
+	return out
 
 
 REASON_TEXT = {
@@ -230,6 +281,8 @@ REASON_TEXT = {
 	"gap_above_norm": "{0} days since the last purchase, against a usual gap of {1} days",
 	"single_purchase": "Bought only once, {0} days ago",
 	"revenue_declining": "12-month revenue {0}% below its earlier yearly average",
+	"p_alive": "{0}% chance the customer is still buying",
+	"expected_purchases": "Expected purchases in the next {0} days: {1}",
 }
 
 
