@@ -127,7 +127,11 @@ class TestCustomerScope(CRMSuiteTestCase):
 			self.assertEqual(get_count(), 1, doctype)
 			# REST /api/method/frappe.client.get_count goes through our override
 			frappe.local.form_dict = frappe._dict(doctype=doctype, filters=filters)
-			self.assertEqual(execute_cmd("frappe.client.get_count"), 1, doctype)
+			frappe.local.request = frappe._dict(method="GET")
+			try:
+				self.assertEqual(execute_cmd("frappe.client.get_count"), 1, doctype)
+			finally:
+				del frappe.local.request
 			rows = frappe.get_list(
 				doctype, filters={"name": ["in", self.names(doctype)]}, fields=["count(name) as n"]
 			)
