@@ -10,7 +10,9 @@ from frappe.utils import random_string
 from crm_suite.tests import CRMSuiteTestCase
 from crm_suite.tests.utils import make_customer, make_sales_invoice, make_user
 
-REP = "crms-territory-rep@example.com"
+REP = "crms-territory-rep@example.com"  # Sales User + Accounts User, restricted to one territory
+UNRESTRICTED = "crms-territory-all@example.com"  # the same roles, no User Permission
+ROLES = ("Sales User", "Accounts User")
 
 
 def make_territory(name: str) -> str:
@@ -28,8 +30,9 @@ class TestTerritoryPermissions(CRMSuiteTestCase):
 		super().setUpClass()
 		cls.mine = make_territory("_Test CRMS Territory Mine")
 		cls.other = make_territory("_Test CRMS Territory Other")
-		make_user(REP, roles=("Sales User", "Accounts User"))
-		frappe.db.delete("User Permission", {"user": REP})
+		make_user(REP, roles=ROLES)
+		make_user(UNRESTRICTED, roles=ROLES)
+		frappe.db.delete("User Permission", {"user": ("in", (REP, UNRESTRICTED))})
 		frappe.get_doc(
 			{
 				"doctype": "User Permission",
@@ -52,6 +55,29 @@ class TestTerritoryPermissions(CRMSuiteTestCase):
 	def tearDown(self):
 		frappe.set_user("Administrator")
 
+	def test_runs_as_a_plain_sales_user(self):
+		"""Every test here acts as the rep: a Sales User, not Administrator, Guest or a manager."""
+		self.assertEqual(frappe.session.user, REP)
+		roles = set(frappe.get_roles())
+		self.assertIn("Sales User", roles)
+		self.assertFalse(roles & {"System Manager", "Sales Manager", "Administrator"}, roles)
+		self.assertEqual(
+			frappe.get_all("User Permission", filters={"user": REP}, pluck="for_value"), [self.mine]
+		)
+
+	def test_sales_user_without_restriction_sees_both_customers(self):
+		"""The control: the same roles without a User Permission see both, so what hides the other
+		territory below is the restriction, not a missing role permission."""
+		frappe.set_user(UNRESTRICTED)
+		self.assertIn("Sales User", frappe.get_roles())
+		names = frappe.get_list("Customer", filters={"customer_name": ("like", f"%{self.tag}")}, pluck="name")
+		self.assertEqual(set(names), {self.own, self.foreign})
+		self.assertTrue(frappe.has_permission("Customer", "read", self.foreign))
+		invoices = frappe.get_list(
+			"Sales Invoice", filters={"name": ("in", [self.own_invoice, self.foreign_invoice])}, pluck="name"
+		)
+		self.assertEqual(set(invoices), {self.own_invoice, self.foreign_invoice})
+
 	def test_customer_list_shows_only_own_territory(self):
 		names = frappe.get_list("Customer", filters={"customer_name": ("like", f"%{self.tag}")}, pluck="name")
 		self.assertEqual(names, [self.own])
@@ -72,6 +98,7 @@ class TestTerritoryPermissions(CRMSuiteTestCase):
 
 	def test_print_is_refused_for_other_territory(self):
 		# frappe answers "not found" rather than "forbidden", so the record's existence does not leak
+		self.assertTrue(frappe.db.exists("Customer", self.foreign))  # it is there, just not for REP
 		self.assertTrue(frappe.get_print("Customer", self.own))
 		with self.assertRaises((frappe.PermissionError, frappe.DoesNotExistError)):
 			frappe.get_print("Customer", self.foreign)
