@@ -11,6 +11,13 @@ from frappe import _
 from frappe.utils import escape_html, get_link_to_form
 
 from crm_suite.crm_suite.doctype.crms_settings.crms_settings import get_settings
+from crm_suite.customer_360.duplicates import (
+	CROSS_DOCTYPES,
+	CROSS_MODEL,
+	ID_SEP,
+	review_threshold,
+	stored_model,
+)
 from crm_suite.engine import dedupe
 from crm_suite.engine import quality as q
 
@@ -326,10 +333,26 @@ def _update_by_case(doctype: str, values: dict[str, dict], chunk: int = 500) -> 
 		frappe.db.sql(f"update `tab{doctype}` set {', '.join(sets)} where name in %(names)s", params)
 
 
-def find_similar(doctype: str, record: dict, exclude: str | None = None, limit: int = 50) -> list[dict]:
-	"""Existing records sharing an indexed key with `record` (name key prefix, phone key, email key)."""
-	title = TITLE_FIELD[doctype]
-	conditions, values = [], {"exclude": exclude or ""}
+# Contacts that link only to Leads are ERPNext's mirror of a Lead (one per Lead): never "an existing
+# customer", and the Lead itself is already looked up among Leads
+_NOT_LEAD_ONLY_CONTACT = """(not exists (select 1 from `tabDynamic Link` dl where dl.parenttype = 'Contact'
+	and dl.parent = `tabContact`.name and dl.link_doctype = 'Lead')
+	or exists (select 1 from `tabDynamic Link` dl where dl.parenttype = 'Contact'
+	and dl.parent = `tabContact`.name and dl.link_doctype != 'Lead'))"""
+
+
+def find_similar(
+	doctype: str,
+	record: dict,
+	exclude: str | None = None,
+	limit: int = 50,
+	also: dict[str, list[str]] | None = None,
+) -> list[dict]:
+	"""Existing records sharing an indexed key with `record` (name key prefix, phone key, email key).
+
+	`also` maps further doctypes to the names to leave out of them (a new Lead is looked up among
+	Customers and Contacts too). One query whatever the doctypes; each result carries its `doctype`."""
+	conditions, values = [], {}
 	if record.get("name_key"):
 		values["name_prefix"] = (
 			record["name_key"][:6].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -343,31 +366,52 @@ def find_similar(doctype: str, record: dict, exclude: str | None = None, limit: 
 		conditions.append("crms_email_key = %(email_key)s")
 	if not conditions:
 		return []
-	extra = ", tax_id" if doctype == "Customer" else ""
-	# one branch per key, so each uses its own index (an OR over three columns, or ORDER BY name,
-	# lets the optimiser walk the primary key instead: a scan on a large table)
-	branches = [
-		f"""(select name, `{title}` as title, crms_phone_key, crms_email_key{extra}
-		from `tab{doctype}` where {condition} and name != %(exclude)s limit {int(limit)})"""
-		for condition in conditions
-	]
+	lookups = {doctype: [exclude] if exclude else [], **(also or {})}
+	branches = []
+	for i, (dt, excluded) in enumerate(lookups.items()):
+		values[f"exclude{i}"] = tuple(e for e in excluded if e) or ("",)
+		tax_id = "tax_id" if dt == "Customer" else "null"
+		extra = f" and {_NOT_LEAD_ONLY_CONTACT}" if dt == "Contact" and doctype != "Contact" else ""
+		# one branch per key, so each uses its own index (an OR over three columns, or ORDER BY name,
+		# lets the optimiser walk the primary key instead: a scan on a large table)
+		branches.extend(
+			f"""(select {frappe.db.escape(dt)} as doctype, name, `{TITLE_FIELD[dt]}` as title, crms_phone_key,
+			crms_email_key, {tax_id} as tax_id
+			from `tab{dt}` where {condition} and name not in %(exclude{i})s{extra} limit {int(limit)})"""
+			for condition in conditions
+		)
 	rows = frappe.db.sql(" union ".join(branches), values, as_dict=True)
-	rows = sorted(rows, key=lambda r: r.name)[:limit]
-	return [
-		{
-			"id": row.name,
-			"name": row.title,
-			"phones": [row.crms_phone_key] if row.crms_phone_key else [],
-			"emails": [row.crms_email_key] if row.crms_email_key else [],
-			"tax_id": row.get("tax_id"),
-			"title": row.title,
-		}
-		for row in rows
-	]
+	out, per_doctype = [], {}
+	for row in sorted(rows, key=lambda r: (r.doctype, r.name)):
+		per_doctype[row.doctype] = per_doctype.get(row.doctype, 0) + 1
+		if per_doctype[row.doctype] > limit:
+			continue
+		out.append(
+			{
+				"doctype": row.doctype,
+				"id": row.name,
+				"name": row.title,
+				"phones": [row.crms_phone_key] if row.crms_phone_key else [],
+				"emails": [row.crms_email_key] if row.crms_email_key else [],
+				"tax_id": row.tax_id,
+				"title": row.title,
+			}
+		)
+	return out
 
 
 def warn_on_duplicate_enabled(settings) -> bool:
 	return bool(settings.warn_on_duplicate)
+
+
+def _cross_lookups(doc) -> dict[str, list[str]]:
+	"""Other doctypes a new `doc` is looked up in, with the names to leave out: a new Lead among
+	Customers and Contacts, except the Customer it names and the Contact ERPNext just created for it."""
+	excluded = {
+		"Customer": [doc.get("customer")] if doc.meta.has_field("customer") else [],
+		"Contact": [getattr(getattr(doc, "contact_doc", None), "name", None)],
+	}
+	return {dt: excluded.get(dt, []) for dt in CROSS_DOCTYPES.get(doc.doctype, ())}
 
 
 def _warn_duplicate(doc, region, phones: list, emails: list, tax_id: str | None = None) -> None:
@@ -383,7 +427,7 @@ def _warn_duplicate(doc, region, phones: list, emails: list, tax_id: str | None 
 		"phone_key": doc.crms_phone_key,
 		"email_key": doc.crms_email_key,
 	}
-	others = find_similar(doc.doctype, record, exclude=doc.name)
+	others = find_similar(doc.doctype, record, exclude=doc.name, also=_cross_lookups(doc))
 	if not others:
 		return
 	new = {
@@ -393,19 +437,35 @@ def _warn_duplicate(doc, region, phones: list, emails: list, tax_id: str | None 
 		"emails": [e for e in emails if e],
 		"tax_id": tax_id,
 	}
-	matches = dedupe.best_matches(new, others, threshold=float(settings.duplicate_threshold or 85), limit=3)
+	threshold = review_threshold(settings)
+	by_doctype: dict[str, list[dict]] = {}
+	for other in others:
+		by_doctype.setdefault(other["doctype"], []).append(
+			{**other, "id": other["doctype"] + ID_SEP + other["id"]}
+		)
+	matches = []
+	for dt, candidates in by_doctype.items():
+		# same doctype: that doctype's fitted model; a Lead against Customers / Contacts: the cross model
+		model = stored_model(dt if dt == doc.doctype else CROSS_MODEL, settings)
+		matches.extend(dedupe.best_matches(new, candidates, threshold=threshold, limit=3, model=model))
 	if not matches:
 		return
-	titles = {o["id"]: o["title"] for o in others}
-	lines = []
+	matches.sort(key=lambda m: (-m.total, m.a, m.b))
+	matches = matches[:3]
+	titles = {o["doctype"] + ID_SEP + o["id"]: o["title"] for o in others}
+	found, lines = [], []
 	for m in matches:
 		other = m.b if m.a.startswith("\x00") else m.a
+		dt, name = other.split(ID_SEP, 1)
+		found.append((dt, name))
+		link = get_link_to_form(dt, name, escape_html(titles.get(other) or name))
 		lines.append(
-			_("{0} (score {1}%)").format(
-				get_link_to_form(doc.doctype, other, escape_html(titles.get(other) or other)), int(m.total)
-			)
+			_("{0} (match probability {1}%)").format(link, int(m.total))
+			if dt == doc.doctype
+			else _("{0} {1} (match probability {2}%)").format(_(dt), link, int(m.total))
 		)
-	doc.flags.crms_possible_duplicates = [m.b if m.a.startswith("\x00") else m.a for m in matches]
+	doc.flags.crms_possible_duplicates = [name for _dt, name in found]
+	doc.flags.crms_possible_duplicate_records = found
 	frappe.msgprint(
 		_("This {0} probably duplicates an existing one:").format(_(doc.doctype))
 		+ "<br>"

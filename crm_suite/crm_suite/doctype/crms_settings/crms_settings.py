@@ -22,6 +22,8 @@ class CRMSSettings(Document):
 		clv_horizon_months: DF.Int
 		clv_margin: DF.Percent
 		default_phone_region: DF.Link | None
+		duplicate_model: DF.Code | None
+		duplicate_model_updated: DF.Datetime | None
 		duplicate_threshold: DF.Percent
 		invalid_contact_data: DF.Literal["Warn", "Block"]
 		lapsed_days: DF.Int
