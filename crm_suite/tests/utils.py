@@ -147,3 +147,34 @@ def restrict_to_territory(user: str, territory: str) -> None:
 			"apply_to_all_doctypes": 1,
 		}
 	).insert(ignore_permissions=True)
+
+
+def make_address(
+	link_doctype: str,
+	link_name: str,
+	address_line1: str,
+	city: str,
+	pincode: str | None = None,
+	primary: bool = True,
+	**kwargs,
+) -> "frappe.model.document.Document":
+	"""An Address linked to a Customer / Contact / Lead; `primary` makes it the Customer's primary
+	address or the Contact's address."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "Address",
+			"address_title": f"{link_name} {random_string(4)}",
+			"address_type": "Billing",
+			"address_line1": address_line1,
+			"city": city,
+			"pincode": pincode,
+			"country": frappe.db.get_value("Company", company(), "country"),
+			"links": [{"link_doctype": link_doctype, "link_name": link_name}],
+			**kwargs,
+		}
+	).insert(ignore_permissions=True)
+	if primary and link_doctype == "Customer":
+		frappe.db.set_value("Customer", link_name, "customer_primary_address", doc.name)
+	elif primary and link_doctype == "Contact":
+		frappe.db.set_value("Contact", link_name, "address", doc.name)
+	return doc

@@ -24,6 +24,9 @@ class TestDataQuality(CRMSuiteTestCase):
 	def tearDown(self):
 		frappe.db.rollback()
 		frappe.set_user("Administrator")
+		from crm_suite.crm_suite.doctype.crms_settings.crms_settings import clear_settings_cache
+
+		clear_settings_cache()
 
 	@change_settings("CRMS Settings", CN)
 	def test_contact_phones_and_emails_normalised_on_save(self):
@@ -135,6 +138,55 @@ class TestDataQuality(CRMSuiteTestCase):
 		third = make_lead(f"Someone Else {random_string(8)}", email_id=f"x{random_string(8)}@other.org")
 		self.assertNotIn("Possible Duplicate", messages())
 		self.assertFalse(third.flags.crms_possible_duplicates)
+
+	@change_settings("CRMS Settings", CN)
+	def test_new_lead_warned_when_it_is_an_existing_customer(self):
+		tag = random_string(6)
+		email = f"hana.{tag}@example.com".lower()
+		customer = make_customer(
+			customer_name=f"Hana Kowalski {tag}", customer_type="Individual", email_id=email
+		)
+		self.assertEqual(customer.crms_email_key, email)
+		frappe.local.message_log = []
+
+		lead = make_lead(f"Hana Kowalski {tag}", email_id=email)
+
+		self.assertIn("Possible Duplicate", messages())
+		self.assertIn("Customer", messages())
+		self.assertIn(("Customer", customer.name), lead.flags.crms_possible_duplicate_records)
+		self.assertIn(customer.name, lead.flags.crms_possible_duplicates)
+		# the Contact ERPNext creates for the new Lead itself is never reported
+		own = getattr(lead, "contact_doc", None)
+		if own:
+			self.assertNotIn(("Contact", own.name), lead.flags.crms_possible_duplicate_records)
+		# a second Lead is warned about the first, but not about the first Lead's own Contact
+		frappe.local.message_log = []
+		second = make_lead(f"HANA kowalski {tag}", email_id=f"other.{tag}@example.com".lower())
+		found = second.flags.crms_possible_duplicate_records or []
+		self.assertIn(("Lead", lead.name), found)
+		if own:
+			self.assertNotIn(("Contact", own.name), found)
+
+	@change_settings("CRMS Settings", CN)
+	def test_warning_uses_the_stored_model_and_threshold(self):
+		import json
+
+		from crm_suite.engine import dedupe
+
+		name = f"Golden Harbor {random_string(6)} Trading"
+		make_customer(customer_name=f"{name} Ltd")
+		sceptical = dedupe.Model.default()
+		sceptical.prior = 1e-6  # a site where almost no blocked pair is a duplicate
+		with change_settings(
+			"CRMS Settings", {"duplicate_model": json.dumps({"Customer": sceptical.to_dict()})}
+		):
+			second = make_customer(customer_name=f"{name.upper()} Limited")
+		self.assertFalse(second.flags.crms_possible_duplicates)
+		with change_settings("CRMS Settings", {"duplicate_threshold": 99.9}):
+			third = make_customer(customer_name=f"{name} Co")
+		self.assertFalse(third.flags.crms_possible_duplicates)  # names alone: about 94%
+		fourth = make_customer(customer_name=f"{name} Corp")
+		self.assertTrue(fourth.flags.crms_possible_duplicates)
 
 	@change_settings("CRMS Settings", {**CN, "warn_on_duplicate": 0})
 	def test_duplicate_warning_can_be_switched_off(self):

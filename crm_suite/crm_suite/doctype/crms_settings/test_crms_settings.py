@@ -43,3 +43,21 @@ class TestCRMSSettings(CRMSuiteTestCase):
 		settings.warn_on_duplicate = 1
 		settings.save()
 		self.assertEqual(get_settings().warn_on_duplicate, 1)
+
+	def test_duplicate_threshold_is_a_probability_defaulting_to_50(self):
+		from crm_suite.crm_suite.doctype.crms_settings.crms_settings import clear_settings_cache, get_settings
+		from crm_suite.patches.v1_0.duplicate_threshold_as_match_probability import execute
+
+		try:
+			frappe.db.delete("Singles", {"doctype": "CRMS Settings", "field": "duplicate_threshold"})
+			clear_settings_cache()
+			self.assertEqual(get_settings().duplicate_threshold, 50)
+			frappe.db.set_single_value("CRMS Settings", "duplicate_threshold", 85)  # the old score default
+			execute()
+			self.assertEqual(frappe.db.get_single_value("CRMS Settings", "duplicate_threshold"), 50)
+			frappe.db.set_single_value("CRMS Settings", "duplicate_threshold", 70)  # the site's own choice
+			execute()
+			self.assertEqual(frappe.db.get_single_value("CRMS Settings", "duplicate_threshold"), 70)
+		finally:
+			frappe.db.rollback()
+			clear_settings_cache()

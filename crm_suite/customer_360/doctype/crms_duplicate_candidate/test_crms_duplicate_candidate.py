@@ -3,13 +3,25 @@
 """Scan, review and merge of duplicate candidates on a real site."""
 
 import json
+import random
 
 import frappe
+from frappe.tests.utils import change_settings
 from frappe.utils import random_string
 
+from crm_suite.crm_suite.doctype.crms_settings.crms_settings import clear_settings_cache
 from crm_suite.customer_360 import duplicates
+from crm_suite.engine import dedupe
 from crm_suite.tests import CRMSuiteTestCase
-from crm_suite.tests.utils import company, make_contact, make_customer, make_sales_invoice, make_user
+from crm_suite.tests.utils import (
+	company,
+	make_address,
+	make_contact,
+	make_customer,
+	make_lead,
+	make_sales_invoice,
+	make_user,
+)
 
 test_ignore = ["Company", "Item", "Customer"]
 IGNORE_TEST_RECORD_DEPENDENCIES = test_ignore
@@ -17,7 +29,9 @@ IGNORE_TEST_RECORD_DEPENDENCIES = test_ignore
 CANDIDATE = "CRMS Duplicate Candidate"
 
 
-def make_candidate(doctype: str, a: str, b: str, score: float = 95) -> "frappe.model.document.Document":
+def make_candidate(
+	doctype: str, a: str, b: str, score: float = 95, **kwargs
+) -> "frappe.model.document.Document":
 	return frappe.get_doc(
 		{
 			"doctype": CANDIDATE,
@@ -25,9 +39,16 @@ def make_candidate(doctype: str, a: str, b: str, score: float = 95) -> "frappe.m
 			"record_a": a,
 			"record_b": b,
 			"score": score,
-			"name_score": 100,
+			"match_weight": 4.2,
+			"name_score": 8.3,
+			**kwargs,
 		}
 	).insert(ignore_permissions=True)
+
+
+def mobile() -> str:
+	"""A valid, random Chinese mobile number (E.164), so tests never share phone keys."""
+	return f"+86138{random.randrange(10**8):08d}"
 
 
 def pair(tag: str, **kwargs):
@@ -40,11 +61,13 @@ class TestCRMSDuplicateCandidate(CRMSuiteTestCase):
 	def tearDown(self):
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
+		clear_settings_cache()  # a scan stored its fitted model in the rolled-back transaction
 
 	def test_key_is_order_independent_and_unique(self):
 		a, b = pair(random_string(6))
 		cand = make_candidate("Customer", b.name, a.name)
 		self.assertEqual((cand.record_a, cand.record_b), tuple(sorted((a.name, b.name))))
+		self.assertEqual(cand.record_b_doctype, "Customer")
 		with self.assertRaises((frappe.DuplicateEntryError, frappe.UniqueValidationError)):
 			make_candidate("Customer", a.name, b.name)
 
@@ -62,13 +85,18 @@ class TestCRMSDuplicateCandidate(CRMSuiteTestCase):
 			"record_b": max(a.name, b.name),
 		}
 		rows = frappe.get_all(
-			CANDIDATE, filters=key, fields=["name", "status", "score", "name_score", "phone_score"]
+			CANDIDATE,
+			filters=key,
+			fields=["name", "status", "score", "match_weight", "name_score", "phone_score", "explanation"],
 		)
 		self.assertEqual(len(rows), 1)
 		self.assertEqual(rows[0].status, "Open")
-		self.assertEqual(rows[0].name_score, 100)
-		self.assertEqual(rows[0].phone_score, 100)
-		self.assertGreaterEqual(rows[0].score, 85)
+		self.assertGreater(rows[0].name_score, 0)  # bits of evidence for a match
+		self.assertGreater(rows[0].phone_score, 0)
+		self.assertGreaterEqual(rows[0].score, 50)  # a probability in percent, at least the threshold
+		self.assertGreater(rows[0].match_weight, 0)
+		self.assertIn("Name: same (+", rows[0].explanation)
+		self.assertIn("Phone: same (+", rows[0].explanation)
 
 		duplicates.run_scan(["Customer"])
 		self.assertEqual(frappe.db.count(CANDIDATE, key), 1)
@@ -126,6 +154,8 @@ class TestCRMSDuplicateCandidate(CRMSuiteTestCase):
 		cand.reload()
 		self.assertEqual(cand.status, "Merged")
 		self.assertEqual(cand.survivor, survivor.name)
+		# rename-merge repoints Dynamic Links: the reviewed pair is kept as it was
+		self.assertEqual({cand.record_a, cand.record_b}, {survivor.name, merged.name})
 		log = frappe.get_doc("CRMS Merge Log", cand.merge_log)
 		self.assertEqual(
 			(log.merged_doctype, log.merged_record, log.survivor), ("Customer", merged.name, survivor.name)
@@ -208,19 +238,245 @@ class TestCRMSDuplicateCandidate(CRMSuiteTestCase):
 		rows = duplicates.get_comparison(cand.name)["rows"]
 		names = next(r for r in rows if r["label"] == "Name")
 		self.assertEqual({names["a"], names["b"]}, {survivor.customer_name, merged.customer_name})
-		self.assertEqual(names["score"], 100)
+		self.assertEqual(names["score"], 8.3)
+		self.assertEqual(rows[0]["label"], "Name")
 
-	def test_contact_merge_moves_links(self):
+	def test_scan_weighs_structured_addresses_and_stores_the_model(self):
 		tag = random_string(6)
-		customer = make_customer()
-		a = make_contact(
-			first_name=f"Mei {tag}", email_ids=[{"email_id": f"mei.{tag}@example.com", "is_primary": 1}]
+		a = make_customer(customer_name=f"Northwind {tag} Traders Ltd")
+		b = make_customer(customer_name=f"NORTHWIND {tag} Traders Limited")
+		elsewhere = make_customer(customer_name=f"Northwind {tag} Traders Co")
+		make_address("Customer", a.name, "12 Harbour Road", "Wellington", "6011")
+		make_address("Customer", b.name, "12 Harbour Road", "Wellington", "6011")
+		make_address("Customer", elsewhere.name, "400 Queen Street", "Auckland", "1010")
+
+		stats = duplicates.run_scan(["Customer"])
+
+		row = frappe.get_all(
+			CANDIDATE,
+			filters={
+				"candidate_doctype": "Customer",
+				"record_a": min(a.name, b.name),
+				"record_b": max(a.name, b.name),
+			},
+			fields=["*"],
 		)
-		b = make_contact(first_name=f"MEI {tag}", customer=customer.name)
-		cand = make_candidate("Contact", a.name, b.name)
-		duplicates.merge(cand.name, a.name)
-		self.assertFalse(frappe.db.exists("Contact", b.name))
-		self.assertEqual(frappe.db.get_value("Customer", customer.name, "name"), customer.name)
+		self.assertEqual(len(row), 1)
+		row = row[0]
+		for field in ("street", "house_no", "city", "postcode"):
+			self.assertGreater(row[f"{field}_score"], 0, field)
+		self.assertEqual(row.tax_id_score, 0)  # neither has a tax id: no evidence either way
+		self.assertNotIn("Tax ID", row.explanation)
+		self.assertEqual(row.record_b_doctype, "Customer")
+		self.assertGreaterEqual(row.score, 50)
+		self.assertGreater(row.match_weight, 0)
+		self.assertEqual(row.score, round(dedupe.weight_to_probability(row.match_weight) * 100, 2))
+		self.assertIn("Street: same (+", row.explanation)
+		self.assertIn("Postcode: same (+", row.explanation)
+		# the same name at another address is not a candidate: the address disagrees on every field
+		for other in (a, b):
+			self.assertFalse(
+				frappe.db.exists(
+					CANDIDATE,
+					{
+						"record_a": min(other.name, elsewhere.name),
+						"record_b": max(other.name, elsewhere.name),
+					},
+				)
+			)
+		stored = json.loads(frappe.db.get_single_value("CRMS Settings", "duplicate_model"))
+		self.assertEqual(set(stored["Customer"]), {"m", "u", "prior", "fitted", "pairs", "iterations"})
+		self.assertEqual(stored["Customer"]["fitted"], stats["Customer"]["fitted"])
+		self.assertTrue(frappe.db.get_single_value("CRMS Settings", "duplicate_model_updated"))
+		model = duplicates.stored_model("Customer")
+		self.assertEqual(model.to_dict(), dedupe.Model.from_dict(stored["Customer"]).to_dict())
+
+	def test_scan_threshold_is_a_probability(self):
+		tag = random_string(6)
+		a, b = pair(tag)
+		key = {"record_a": min(a.name, b.name), "record_b": max(a.name, b.name)}
+		duplicates.run_scan(["Customer"], threshold=0.999999)  # names alone are not that sure
+		self.assertFalse(frappe.db.exists(CANDIDATE, key))
+		with change_settings("CRMS Settings", {"duplicate_threshold": 60}):
+			self.assertEqual(duplicates.review_threshold(), 0.6)
+			duplicates.run_scan(["Customer"])
+		self.assertTrue(frappe.db.exists(CANDIDATE, key))
+
+	def test_lead_matched_with_existing_customer_and_linked(self):
+		tag = random_string(6)
+		email, phone = f"hana.{tag}@example.com".lower(), mobile()
+		customer = make_customer(customer_name=f"Hana Kowalski {tag}", customer_type="Individual")
+		make_contact(
+			first_name=f"Hana Kowalski {tag}",
+			customer=customer.name,
+			email_ids=[{"email_id": email, "is_primary": 1}],
+			phone_nos=[{"phone": phone, "is_primary_mobile_no": 1}],
+		)
+		lead = make_lead(f"Hana Kowalski {tag}", email_id=email, mobile_no=phone)
+		own_contact = frappe.db.get_value(
+			"Dynamic Link",
+			{"parenttype": "Contact", "link_doctype": "Lead", "link_name": lead.name},
+			"parent",
+		)
+
+		stats = duplicates.run_scan(["Lead"])
+
+		self.assertGreaterEqual(stats[duplicates.CROSS_MODEL]["matches"], 1)
+		rows = frappe.get_all(
+			CANDIDATE,
+			filters={"candidate_doctype": "Lead", "record_a": lead.name},
+			fields=["name", "record_b_doctype", "record_b", "score", "email_score", "key", "record_b_title"],
+		)
+		by_record = {(r.record_b_doctype, r.record_b): r for r in rows}
+		self.assertIn(("Customer", customer.name), by_record)
+		cand = by_record[("Customer", customer.name)]
+		self.assertGreaterEqual(cand.score, 50)
+		self.assertGreater(cand.email_score, 0)
+		self.assertEqual(cand.record_b_title, customer.customer_name)
+		self.assertEqual(cand.key, f"Lead|{lead.name}|Customer|{customer.name}")
+		if own_contact:  # ERPNext's own contact of the Lead is a mirror, never a candidate
+			self.assertNotIn(("Contact", own_contact), by_record)
+		self.assertIn(
+			duplicates.CROSS_MODEL, json.loads(frappe.db.get_single_value("CRMS Settings", "duplicate_model"))
+		)
+
+		rows = duplicates.get_comparison(cand.name)["rows"]
+		names = next(r for r in rows if r["label"] == "Name")
+		self.assertEqual((names["a"], names["b"]), (lead.lead_name, customer.customer_name))
+
+		with self.assertRaises(frappe.ValidationError):
+			duplicates.merge(cand.name, customer.name)  # different doctypes: never a rename-merge
+		result = duplicates.link_lead(cand.name)
+
+		self.assertEqual(result["status"], "Linked")
+		linked = frappe.get_doc(CANDIDATE, cand.name)
+		self.assertEqual((linked.status, linked.survivor), ("Linked", customer.name))
+		self.assertEqual(linked.reviewed_by, "Administrator")
+		self.assertEqual(frappe.db.get_value("Lead", lead.name, "customer"), customer.name)
+		self.assertNotEqual(frappe.db.get_value("Lead", lead.name, "status"), "Converted")
+		comments = frappe.get_all(
+			"Comment",
+			filters={"reference_doctype": "Lead", "reference_name": lead.name, "comment_type": "Info"},
+			pluck="content",
+		)
+		self.assertTrue(any(customer.name in c for c in comments), comments)
+		duplicates.run_scan(["Lead"])  # the key names both doctypes: no second candidate
+		self.assertEqual(
+			frappe.db.count(CANDIDATE, {"record_a": lead.name, "record_b_doctype": "Customer"}), 1
+		)
+
+	def test_link_lead_is_for_cross_doctype_candidates_and_writers(self):
+		a, b = pair(random_string(6))
+		cand = make_candidate("Customer", a.name, b.name)
+		with self.assertRaises(frappe.ValidationError):
+			duplicates.link_lead(cand.name)
+		lead, customer = make_lead(), make_customer()
+		cross = make_candidate("Lead", lead.name, customer.name, record_b_doctype="Customer")
+		self.assertEqual((cross.record_a, cross.record_b), (lead.name, customer.name))  # never reordered
+		frappe.set_user(make_user(f"dq-sales-{random_string(5)}@example.com", ("Sales User",)))
+		with self.assertRaises(frappe.PermissionError):
+			duplicates.link_lead(cross.name)
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value(CANDIDATE, cross.name, "status"), "Open")
+
+	def test_reopen_dismissed_or_refused_candidate(self):
+		a, b = pair(random_string(6))
+		duplicates.run_scan(["Customer"])
+		key = {
+			"candidate_doctype": "Customer",
+			"record_a": min(a.name, b.name),
+			"record_b": max(a.name, b.name),
+		}
+		name = frappe.db.get_value(CANDIDATE, key)
+		duplicates.dismiss(name, note="different branches")
+		with self.assertRaises(frappe.ValidationError):
+			duplicates.merge(name, a.name)
+
+		self.assertEqual(duplicates.reopen(name), "Open")
+
+		row = frappe.db.get_value(
+			CANDIDATE, name, ["status", "reviewed_by", "reviewed_on", "review_note"], as_dict=True
+		)
+		self.assertEqual(
+			row, {"status": "Open", "reviewed_by": None, "reviewed_on": None, "review_note": None}
+		)
+		with self.assertRaises(frappe.ValidationError):
+			duplicates.reopen(name)  # already open
+		duplicates.run_scan(["Customer"])
+		self.assertEqual(frappe.db.count(CANDIDATE, key), 1)
+
+		frappe.db.set_value("Customer", b.name, "disabled", 1)
+		self.assertFalse(duplicates.merge(name, a.name)["merged"])
+		self.assertEqual(frappe.db.get_value(CANDIDATE, name, "status"), "Refused")
+		frappe.set_user(make_user(f"dq-sales-{random_string(5)}@example.com", ("Sales User",)))
+		with self.assertRaises(frappe.PermissionError):
+			duplicates.reopen(name)
+		frappe.set_user("Administrator")
+		self.assertEqual(duplicates.reopen(name), "Open")
+
+	def test_contact_merge_moves_links_phones_and_emails(self):
+		tag = random_string(6)
+		first, second = make_customer(), make_customer()
+		shared_email, own_email, other_email = (
+			f"{x}.{tag}@example.com".lower() for x in ("mei", "mei2", "wang")
+		)
+		shared_phone, other_phone = mobile(), mobile()
+		survivor = make_contact(
+			first_name=f"Mei {tag}",
+			customer=first.name,
+			email_ids=[{"email_id": shared_email, "is_primary": 1}, {"email_id": own_email}],
+			phone_nos=[{"phone": shared_phone, "is_primary_mobile_no": 1}],
+		)
+		spaced = f"{shared_phone[:3]} {shared_phone[3:6]} {shared_phone[6:10]} {shared_phone[10:]}"
+		merged = make_contact(
+			first_name=f"MEI {tag}",
+			customer=first.name,
+			email_ids=[{"email_id": shared_email.upper(), "is_primary": 1}, {"email_id": other_email}],
+			phone_nos=[{"phone": spaced, "is_primary_mobile_no": 1}, {"phone": other_phone}],
+			links=[{"link_doctype": "Customer", "link_name": second.name}],
+		)
+		frappe.db.set_value("Customer", second.name, "customer_primary_contact", merged.name)
+		invoice = make_sales_invoice(first.name, amount=40, contact_person=merged.name)
+		cand = make_candidate("Contact", survivor.name, merged.name)
+
+		duplicates.merge(cand.name, survivor.name)
+
+		self.assertFalse(frappe.db.exists("Contact", merged.name))
+		doc = frappe.get_doc("Contact", survivor.name)
+		self.assertEqual(
+			sorted((link.link_doctype, link.link_name) for link in doc.links),
+			sorted([("Customer", first.name), ("Customer", second.name)]),
+		)
+		self.assertEqual(
+			sorted(e.email_id.lower() for e in doc.email_ids), sorted([shared_email, own_email, other_email])
+		)
+		self.assertEqual([e.email_id for e in doc.email_ids if e.is_primary], [shared_email])
+		self.assertEqual(
+			sorted(dedupe.phone_key(p.phone) for p in doc.phone_nos),
+			sorted(dedupe.phone_key(p) for p in (shared_phone, other_phone)),
+		)
+		self.assertEqual([p.phone for p in doc.phone_nos if p.is_primary_mobile_no], [shared_phone])
+		self.assertEqual([row.idx for row in doc.email_ids], [1, 2, 3])
+		# links that pointed at the merged contact now point at the survivor
+		self.assertEqual(frappe.db.get_value("Sales Invoice", invoice.name, "contact_person"), survivor.name)
+		self.assertEqual(
+			frappe.db.get_value("Customer", second.name, "customer_primary_contact"), survivor.name
+		)
+		log = frappe.get_doc("CRMS Merge Log", frappe.db.get_value(CANDIDATE, cand.name, "merge_log"))
+		self.assertEqual(json.loads(log.scores)["moved"], {"links": 1, "phone_nos": 1, "email_ids": 1})
+
+	def test_stale_open_candidates_of_the_merged_record_are_dropped(self):
+		survivor, merged = pair(random_string(6))
+		third = make_customer()
+		lead = make_lead()
+		cand = make_candidate("Customer", survivor.name, merged.name)
+		stale = make_candidate("Customer", merged.name, third.name)
+		cross = make_candidate("Lead", lead.name, merged.name, record_b_doctype="Customer")
+		kept = make_candidate("Customer", survivor.name, third.name)
+		duplicates.merge(cand.name, survivor.name)
+		self.assertFalse(frappe.db.exists(CANDIDATE, stale.name))
+		self.assertFalse(frappe.db.exists(CANDIDATE, cross.name))
+		self.assertEqual(frappe.db.get_value(CANDIDATE, kept.name, "status"), "Open")
 
 
 def _forget_doc_hooks():
