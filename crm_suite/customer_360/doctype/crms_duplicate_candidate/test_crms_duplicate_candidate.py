@@ -379,6 +379,35 @@ class TestCRMSDuplicateCandidate(CRMSuiteTestCase):
 		frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value(CANDIDATE, cross.name, "status"), "Open")
 
+	def test_cross_candidate_visible_only_when_both_records_are_readable(self):
+		from crm_suite.customer_360.report.duplicate_candidates.duplicate_candidates import execute
+		from crm_suite.tests.utils import make_territory, restrict_to_territory
+
+		tag = random_string(5)
+		mine, other = make_territory(f"_Test Dup Mine {tag}"), make_territory(f"_Test Dup Other {tag}")
+		lead = make_lead(territory=mine)
+		near, far = make_customer(territory=mine), make_customer(territory=other)
+		visible = make_candidate("Lead", lead.name, near.name, record_b_doctype="Customer")
+		hidden = make_candidate("Lead", lead.name, far.name, record_b_doctype="Customer")
+		user = make_user(f"dq-dup-{random_string(5)}@example.com", ("Sales User",))
+		restrict_to_territory(user, mine)
+		frappe.cache.hdel("user_permissions", user)
+		_columns, rows = execute({"status": "Open", "doctype": "Lead"})
+		self.assertEqual(
+			{r.name: r.record_b_doctype for r in rows if r.name in (visible.name, hidden.name)},
+			{visible.name: "Customer", hidden.name: "Customer"},
+		)
+
+		frappe.set_user(user)
+		names = set(
+			frappe.get_list(CANDIDATE, filters={"name": ["in", [visible.name, hidden.name]]}, pluck="name")
+		)
+		self.assertEqual(names, {visible.name})
+		self.assertTrue(frappe.has_permission(CANDIDATE, "read", doc=visible.name))
+		self.assertFalse(frappe.has_permission(CANDIDATE, "read", doc=hidden.name))
+		_columns, rows = execute({"status": "Open", "doctype": "Lead"})
+		self.assertEqual({r.name for r in rows} & {visible.name, hidden.name}, {visible.name})
+
 	def test_reopen_dismissed_or_refused_candidate(self):
 		a, b = pair(random_string(6))
 		duplicates.run_scan(["Customer"])
