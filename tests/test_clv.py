@@ -125,3 +125,13 @@ def test_ranking_measures():
 	assert clv.auc([0.1, 0.2, 0.8, 0.9], [True, True, False, False]) == 0.0
 	assert clv.top_share_capture([5, 4, 3, 2, 1], [50, 1, 1, 1, 1], share=0.2) == 1.0
 	assert clv.spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+
+
+def test_expected_purchases_are_continuous_through_a_equal_one():
+	x, t_x, T = np.array([3.0, 0.0]), np.array([20.0, 0.0]), np.array([39.0, 39.0])
+	values = [
+		clv.expected_purchases(clv.ModelParams(r=0.5, alpha=10, a=a, b=3, p=2, q=3, v=1), 13, x, t_x, T)
+		for a in (0.95, 1.0, 1.05)
+	]
+	assert np.all(values[1] > 0)
+	assert np.all(np.abs(values[1] - (values[0] + values[2]) / 2) < 0.05 * values[1])

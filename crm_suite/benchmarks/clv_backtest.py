@@ -56,9 +56,14 @@ def _old_formula(purchases, cutoff: date, end: date) -> dict:
 		if c in actual and cutoff < d <= end:
 			actual[c] += a
 			bought[c] = True
-	pred = np.array([rows[c]["clv"] for c in customers])
+	# the rate-based formula and three-part churn score used before the model (still in the engine)
+	def old_clv(r):
+		gap = r["avg_gap_days"] if r["frequency"] >= 2 else None
+		return metrics.clv(r["monetary"], r["tenure_days"], r["recency_days"], gap, p)
+
+	pred = np.array([old_clv(rows[c]) for c in customers])
 	act = np.array([actual[c] for c in customers])
-	churn = np.array([rows[c]["churn_risk"] for c in customers])
+	churn = np.array([rows[c]["churn_recency"] + rows[c]["churn_gap"] + rows[c]["churn_trend"] for c in customers])
 	lost = ~np.array([bought[c] for c in customers])
 	return {
 		"predicted_revenue": round(float(pred.sum()), 2),

@@ -10,15 +10,26 @@ is the same arithmetic as one INSERT ... SELECT ... GROUP BY into `tabCRMS Custo
   strictly before it). Others keep their scores until the next nightly run re-ranks everyone.
 
 Recency ranks on last_purchase ascending, which is recency_days descending for one as_of date.
+
+Then the model step (`apply_model`): one grouped query gives every customer's weekly purchase
+summary; BG/NBD + Gamma-Gamma are fitted on it (full run) or taken from the stored fit (one
+customer), and clv, churn_risk, p_alive, expected purchases / spend and the k-means value cluster are
+written back in chunked UPDATEs. The fitted parameters are kept with `frappe.db.set_global`.
 """
 
 from __future__ import annotations
+
+import json
 
 import frappe
 from frappe import _
 from frappe.utils import add_days, getdate, nowdate
 
 from crm_suite.engine import metrics as engine
+
+MODEL_KEY = "crms_clv_model"
+CLUSTER_KEY = "crms_value_clusters"
+MODEL_COLUMNS = ("clv", "churn_risk", "p_alive", "expected_purchases", "expected_spend")
 
 TABLE = "`tabCRMS Customer Metrics`"
 COLUMNS = (
@@ -124,13 +135,31 @@ def _values_sql(customer_filter: str) -> str:
 					MIN(IF(is_return = 0, posting_date, NULL)) AS first_purchase,
 					MAX(IF(is_return = 0, posting_date, NULL)) AS last_purchase
 				FROM `tabSales Invoice`
-				WHERE docstatus = 1 {customer_filter}
+				WHERE docstatus = 1 AND company IN %(companies)s {customer_filter}
 				GROUP BY customer
 				HAVING frequency > 0
 			) a
 		) b
 	) c
 	"""
+
+
+def metrics_companies() -> tuple[str, ...]:
+	"""Companies whose invoices feed the metrics: those booking in the default company's currency.
+
+	Money is never added across currencies; a group with companies in other currencies sees their
+	revenue per company in the 360 tab, not in these metrics."""
+	companies = frappe.get_all("Company", fields=["name", "default_currency"], order_by="name")
+	default = frappe.defaults.get_global_default("company")
+	currency = next((c.default_currency for c in companies if c.name == default), None)
+	if currency is None and companies:
+		currency = companies[0].default_currency
+	return tuple(c.name for c in companies if c.default_currency == currency) or ("",)
+
+
+def metrics_currency() -> str | None:
+	company = metrics_companies()[0]
+	return frappe.get_cached_value("Company", company, "default_currency") if company else None
 
 
 def _sql_params(as_of, p: engine.Params, **extra) -> dict:
@@ -143,6 +172,7 @@ def _sql_params(as_of, p: engine.Params, **extra) -> dict:
 		"gap_factor": p.gap_factor,
 		"margin": p.margin,
 		"annuity": engine.annuity(p.horizon_months, p.discount_rate),
+		"companies": metrics_companies(),
 		**extra,
 	}
 
@@ -177,6 +207,7 @@ def recompute_all(as_of=None, with_segments: bool = True) -> int:
 	sql_params = _sql_params(as_of, p, user=frappe.session.user)
 	frappe.db.sql(f"DELETE FROM {TABLE}")
 	frappe.db.sql(_insert_sql(scored), sql_params)
+	apply_model(sql_params["as_of"], p, fit=True)
 	count = frappe.db.sql(f"select count(*) from {TABLE}")[0][0]
 	if with_segments:
 		from crm_suite.customer_analytics.segments import apply_rules
@@ -207,10 +238,88 @@ def refresh_customer(customer: str, as_of=None, with_segments: bool = True) -> N
 	# `customer = ...` also clears a row a rename-merge moved onto this customer
 	frappe.db.sql(f"DELETE FROM {TABLE} WHERE name = %(customer)s OR customer = %(customer)s", sql_params)
 	frappe.db.sql(_insert_sql(scored), sql_params)
+	apply_model(sql_params["as_of"], p, fit=False, customer=customer)
 	if with_segments:
 		from crm_suite.customer_analytics.segments import apply_rules
 
 		apply_rules(customers=[customer])
+
+
+def _summary_rows(as_of, customer: str | None = None) -> list[dict]:
+	condition = "AND customer = %(customer)s" if customer else ""
+	return frappe.db.sql(
+		f"""SELECT customer,
+			COUNT(DISTINCT IF(is_return = 0, TO_DAYS(posting_date) DIV 7, NULL)) AS purchase_weeks,
+			MIN(IF(is_return = 0, posting_date, NULL)) AS first_purchase,
+			MAX(IF(is_return = 0, posting_date, NULL)) AS last_purchase,
+			SUM(base_net_total) AS monetary
+		FROM `tabSales Invoice`
+		WHERE docstatus = 1 AND company IN %(companies)s AND posting_date <= %(as_of)s {condition}
+		GROUP BY customer
+		HAVING purchase_weeks > 0""",
+		{"customer": customer, "as_of": as_of, "companies": metrics_companies()},
+		as_dict=True,
+	)
+
+
+def stored_model() -> dict | None:
+	raw = frappe.db.get_global(MODEL_KEY)
+	return json.loads(raw) if raw else None
+
+
+def apply_model(as_of, p: engine.Params, fit: bool, customer: str | None = None) -> dict:
+	"""Model-based clv / churn risk (and the value cluster) for every stored row, or one customer."""
+	from crm_suite.engine import clusters
+	from crm_suite.engine import clv as clv_model
+
+	as_of = getdate(as_of)
+	rows = _summary_rows(as_of, customer)
+	for r in rows:
+		r["monetary"] = float(r["monetary"] or 0)
+	summary = clv_model.summary_from_rows(rows, as_of)
+	model = None if fit else clv_model.ModelParams.from_dict(stored_model())
+	if model is None:
+		model = clv_model.fit(summary)
+		if fit or not stored_model():
+			frappe.db.set_global(MODEL_KEY, json.dumps({**model.to_dict(), "as_of": str(as_of)}))
+	if not summary.customers:
+		return model.to_dict()
+	pred = clv_model.predict(model, summary, **engine.predict_params(p))
+	values = {c: engine.model_values(pred, k) for k, c in enumerate(summary.customers)}
+	x = clusters.features(summary.recency_days, summary.n, pred["expected_spend"], pred["clv"])
+	if fit:
+		result = clusters.cluster(x)
+		frappe.db.set_global(CLUSTER_KEY, json.dumps(result.to_dict()) if result else "")
+		labels = result.labels if result else None
+		descriptions = result.descriptions if result else []
+	else:
+		raw = frappe.db.get_global(CLUSTER_KEY)
+		stored = json.loads(raw) if raw else None
+		labels = clusters.assign(x, stored) if stored else None
+		descriptions = stored["descriptions"] if stored else []
+	for k, c in enumerate(summary.customers):
+		values[c]["cluster"] = clusters.label(labels[k], descriptions[labels[k]]) if labels else None
+	_write(values)
+	return model.to_dict()
+
+
+def _write(values: dict[str, dict], chunk: int = 2000) -> None:
+	"""Chunked UPDATE ... CASE name WHEN ...: a few statements for the whole table."""
+	columns = (*MODEL_COLUMNS, "cluster")
+	names = list(values)
+	for start in range(0, len(names), chunk):
+		part = names[start : start + chunk]
+		params: list = []
+		sets = []
+		for col in columns:
+			cases = []
+			for name in part:
+				cases.append("WHEN %s THEN %s")
+				params.extend((name, values[name][col]))
+			sets.append(f"`{col}` = CASE `name` {' '.join(cases)} ELSE `{col}` END")
+		params.extend(part)
+		placeholders = ", ".join(["%s"] * len(part))
+		frappe.db.sql(f"UPDATE {TABLE} SET {', '.join(sets)} WHERE `name` IN ({placeholders})", params)
 
 
 def enqueue_customer_refresh(customer: str) -> None:
@@ -258,6 +367,8 @@ REASON_TEXT = {
 	),
 	"single_purchase": lambda a: _("Bought only once, {0} days ago").format(*a),
 	"revenue_declining": lambda a: _("12-month revenue {0}% below its earlier yearly average").format(*a),
+	"p_alive": lambda a: _("{0}% chance the customer is still buying").format(*a),
+	"expected_purchases": lambda a: _("Expected purchases in the next {0} days: {1}").format(*a),
 }
 
 
@@ -265,7 +376,7 @@ def get_customer_metrics(customer: str) -> dict | None:
 	"""The stored metrics row of a customer with translated churn reasons, or None.
 
 	No permission check here: callers (the 360 view) check read access on the Customer first."""
-	fields = ["customer", "computed_on", *COLUMNS]
+	fields = ["customer", "computed_on", *COLUMNS, "p_alive", "expected_purchases", "expected_spend", "cluster"]
 	row = frappe.db.get_value("CRMS Customer Metrics", customer, fields, as_dict=True)
 	if not row:
 		return None

@@ -30,7 +30,7 @@ from scipy import optimize, special
 
 WEEK = 7.0
 # weak ridge toward these log-parameters keeps tiny sites' fits finite; negligible with real data
-BGNBD_DEFAULT = {"r": 0.5, "alpha": 10.0, "a": 1.0, "b": 3.0}  # alpha in weeks
+BGNBD_DEFAULT = {"r": 0.5, "alpha": 10.0, "a": 0.8, "b": 3.0}  # alpha in weeks
 GG_DEFAULT = {"p": 2.0, "q": 3.0, "v": 1.0}  # v scaled by the median spend
 RIDGE = 0.01
 MIN_CUSTOMERS_TO_FIT = 20
@@ -211,11 +211,14 @@ def expected_purchases(m: ModelParams, t_weeks: float, x, t_x, T) -> np.ndarray:
 	if t_weeks <= 0:
 		return np.zeros_like(x)
 	r, alpha, a, b = m.r, m.alpha, m.a, m.b
+	if abs(a - 1) < 0.01:
+		# the closed form divides by a - 1; it is continuous in a, so average the two sides
+		lo = ModelParams(**{**m.to_dict(), "a": 0.99})
+		hi = ModelParams(**{**m.to_dict(), "a": 1.01})
+		return (expected_purchases(lo, t_weeks, x, t_x, T) + expected_purchases(hi, t_weeks, x, t_x, T)) / 2
 	z = t_weeks / (alpha + T + t_weeks)
 	hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
 	term = 1 - ((alpha + T) / (alpha + T + t_weeks)) ** (r + x) * hyp
-	if abs(a - 1) < 1e-4:  # the closed form divides by a - 1: step off the singular point
-		a = 1 + 1e-4
 	first = (a + b + x - 1) / (a - 1)
 	value = first * term * p_alive(m, x, t_x, T)
 	return np.where(np.isfinite(value) & (value >= 0), value, 0.0)

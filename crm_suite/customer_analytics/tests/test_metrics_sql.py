@@ -3,7 +3,13 @@
 import frappe
 from frappe.utils import add_days, getdate, nowdate
 
-from crm_suite.customer_analytics.metrics import get_customer_metrics, params, recompute_all, refresh_customer
+from crm_suite.customer_analytics.metrics import (
+	get_customer_metrics,
+	metrics_companies,
+	params,
+	recompute_all,
+	refresh_customer,
+)
 from crm_suite.engine import metrics as engine
 from crm_suite.tests import CRMSuiteTestCase
 from crm_suite.tests.utils import make_customer, make_sales_invoice
@@ -19,13 +25,17 @@ MONEY_FIELDS = (
 	"churn_recency",
 	"churn_gap",
 	"churn_trend",
+	"p_alive",
+	"expected_purchases",
+	"expected_spend",
 )
 
 
 def reference(as_of):
 	rows = frappe.db.sql(
 		"""select customer, posting_date, base_net_total, is_return from `tabSales Invoice`
-		where docstatus = 1""",
+		where docstatus = 1 and company in %(companies)s""",
+		{"companies": metrics_companies()},
 	)
 	return engine.compute([(c, getdate(d), float(a), bool(r)) for c, d, a, r in rows], as_of, params())
 
@@ -77,13 +87,10 @@ class TestMetricsSQL(CRMSuiteTestCase):
 	def test_incremental_refresh_matches_full_for_values(self):
 		today, cs = self.make_data()
 		recompute_all(today)
-		full = frappe.db.get_value(
-			"CRMS Customer Metrics", cs[2], ["monetary", "clv", "churn_risk", "r_score"], as_dict=True
-		)
+		fields = ["monetary", "clv", "churn_risk", "r_score", "p_alive", "cluster"]
+		full = frappe.db.get_value("CRMS Customer Metrics", cs[2], fields, as_dict=True)
 		refresh_customer(cs[2], today)
-		inc = frappe.db.get_value(
-			"CRMS Customer Metrics", cs[2], ["monetary", "clv", "churn_risk", "r_score"], as_dict=True
-		)
+		inc = frappe.db.get_value("CRMS Customer Metrics", cs[2], fields, as_dict=True)
 		self.assertEqual(full, inc)
 
 	def test_invoice_submit_refreshes_customer_metrics_and_reasons(self):

@@ -7,7 +7,7 @@ frappe.query_reports["Customer Segmentation"] = {
 			fieldname: "view",
 			label: __("View"),
 			fieldtype: "Select",
-			options: ["RFM Grid", "Segments"],
+			options: ["RFM Grid", "Segments", "Clusters"],
 			default: "RFM Grid",
 		},
 		{ fieldname: "territory", label: __("Territory"), fieldtype: "Link", options: "Territory" },
