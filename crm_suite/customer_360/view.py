@@ -22,57 +22,58 @@ MAX_PAGE = 100
 OPEN_ISSUE_STATUSES = ("Open", "Replied", "On Hold")
 COMMENT_TYPES = ("Comment", "Info", "Attachment")
 
-# doctype -> (party filters builder key, timestamp column, extra fields, extra filters)
+# doctype -> (party field, document date, extra fields, extra filters). The timeline orders each
+# document by its own date (posting / transaction / opening date), not by when the row was typed in.
 DOCUMENT_SOURCES = {
-	"Issue": ("customer", ["subject", "status", "priority", "agreement_status"], []),
+	"Issue": ("customer", "opening_date", ["subject", "status", "priority", "agreement_status"], []),
 	"Quotation": (
 		"party_name",
-		["title", "status", "base_grand_total", "transaction_date"],
+		"transaction_date",
+		["title", "status", "grand_total", "currency"],
 		[["quotation_to", "=", "Customer"], ["docstatus", "<", 2]],
 	),
 	"Sales Order": (
 		"customer",
-		["title", "status", "base_grand_total", "transaction_date"],
+		"transaction_date",
+		["title", "status", "grand_total", "currency"],
 		[["docstatus", "<", 2]],
 	),
 	"Delivery Note": (
 		"customer",
-		["title", "status", "base_grand_total", "posting_date"],
+		"posting_date",
+		["title", "status", "grand_total", "currency"],
 		[["docstatus", "<", 2]],
 	),
 	"Sales Invoice": (
 		"customer",
-		["title", "status", "base_grand_total", "outstanding_amount", "posting_date"],
+		"posting_date",
+		["title", "status", "grand_total", "currency", "outstanding_amount", "party_account_currency"],
 		[["docstatus", "<", 2]],
 	),
 	"Payment Entry": (
 		"party",
-		["title", "status", "payment_type", "base_paid_amount", "posting_date"],
+		"posting_date",
+		["title", "status", "payment_type", "base_paid_amount", "company"],
 		[["party_type", "=", "Customer"], ["docstatus", "<", 2]],
 	),
 	"Opportunity": (
 		"party_name",
-		["title", "status", "opportunity_amount", "transaction_date"],
+		"transaction_date",
+		["title", "status", "opportunity_amount", "currency"],
 		[["opportunity_from", "=", "Customer"]],
 	),
 }
-# Composite indexes that back every timeline source query (added in CRMS Care Rule's on_doctype_update).
-TIMELINE_INDEXES = {
-	"Issue": ["customer", "creation"],
-	"Quotation": ["party_name", "creation"],
-	"Sales Order": ["customer", "creation"],
-	"Delivery Note": ["customer", "creation"],
-	"Sales Invoice": ["customer", "creation"],
-	"Payment Entry": ["party", "creation"],
-	"Opportunity": ["party_name", "creation"],
-	"Communication": ["reference_doctype", "reference_name", "communication_date"],
-	"Comment": ["reference_doctype", "reference_name", "creation"],
+# Each item's amount in its own currency: doctype -> (amount field, currency field or None for the
+# company's currency). Amounts of different documents are never added up here.
+AMOUNTS = {
+	"Quotation": ("grand_total", "currency"),
+	"Sales Order": ("grand_total", "currency"),
+	"Delivery Note": ("grand_total", "currency"),
+	"Sales Invoice": ("grand_total", "currency"),
+	"Payment Entry": ("base_paid_amount", None),
+	"Opportunity": ("opportunity_amount", "currency"),
 }
-
-
-def add_timeline_indexes():
-	for doctype, columns in TIMELINE_INDEXES.items():
-		frappe.db.add_index(doctype, columns, "crms_" + "_".join(columns) + "_index")
+# The composite indexes behind these queries: crm_suite.setup.install.ERPNEXT_INDEXES.
 
 
 # ------------------------------------------------------------------------------------------------
@@ -144,13 +145,39 @@ def _date_window(from_date, to_date) -> list[tuple[str, str]]:
 	return window
 
 
+def _is_date(doctype: str, field: str) -> bool:
+	df = frappe.get_meta(doctype).get_field(field)
+	return bool(df and df.fieldtype == "Date")
+
+
+def _date_bound(op: str, ts: str) -> tuple[str, str] | None:
+	"""A timestamp bound as a bound on a Date column, whose rows sort at midnight; None: no row.
+
+	frappe compares Date columns with the date part only, so `< 2026-01-02 15:00` must become
+	`<= 2026-01-02` (that day's documents sort before 15:00), and `= 15:00` matches nothing."""
+	day, _sep, time = ts.partition(" ")
+	midnight = not time.strip("0:.")
+	if op == "<" and not midnight:
+		return "<=", day
+	if op == "=" and not midnight:
+		return None
+	return op, day
+
+
 def _bounded_queries(doctype: str, ts_field: str, cursor, window) -> list[list]:
 	"""The WHERE lists (cursor bound + date window) for one source; one query per list."""
+	is_date = _is_date(doctype, ts_field)
 	out = []
 	for bound in engine.source_bounds(cursor, doctype):
 		filters = [[ts_field, op, value] for op, value in window]
 		if bound:
-			filters.append([ts_field, bound["ts_op"], bound["ts"]])
+			op, ts = bound["ts_op"], bound["ts"]
+			if is_date:
+				converted = _date_bound(op, ts)
+				if converted is None:
+					continue
+				op, ts = converted
+			filters.append([ts_field, op, ts])
 			if "name_lt" in bound:
 				filters.append(["name", "<", bound["name_lt"]])
 		out.append(filters)
@@ -164,10 +191,22 @@ def _get_list(doctype, ts_field, fields, filters, limit):
 		filters=filters,
 		order_by=f"{ts_field} desc, name desc",
 		limit_page_length=limit,
+		# plain comparisons, so the (party, date) indexes serve the keyset bounds
+		ignore_ifnull=True,
 	)
+	amount_field, currency_field = AMOUNTS.get(doctype, (None, None))
+	date_only = _is_date(doctype, ts_field)
 	for row in rows:
 		row["doctype"] = doctype
+		row["date_only"] = date_only  # a document date: show the day, not a time of day
+		if amount_field:
+			row["amount"] = row.get(amount_field)
+			row["currency"] = row.get(currency_field) if currency_field else _company_currency(row.company)
 	return rows
+
+
+def _company_currency(company: str | None) -> str | None:
+	return frappe.get_cached_value("Company", company, "default_currency") if company else None
 
 
 def _can_read(doctype: str) -> bool:
@@ -196,10 +235,10 @@ def _fetch_source(doctype, context: _Context, cursor, limit, window) -> list[lis
 			)
 			for base in _bounded_queries("Lead", "creation", cursor, window)
 		]
-	party_field, fields, extra = DOCUMENT_SOURCES[doctype]
+	party_field, date_field, fields, extra = DOCUMENT_SOURCES[doctype]
 	return [
-		_get_list(doctype, "creation", fields, [[party_field, "=", context.customer], *extra, *base], limit)
-		for base in _bounded_queries(doctype, "creation", cursor, window)
+		_get_list(doctype, date_field, fields, [[party_field, "=", context.customer], *extra, *base], limit)
+		for base in _bounded_queries(doctype, date_field, cursor, window)
 	]
 
 
@@ -291,8 +330,11 @@ def _fetch_comments(context: _Context, cursor, limit, window) -> list[list[dict]
 
 @frappe.whitelist(methods=["GET"])
 @frappe.read_only()
-def get_customer_360(customer: str) -> dict:
-	"""KPIs for the 360 view; each block is None when the viewer cannot read its documents."""
+def get_customer_360(customer: str, company: str | None = None) -> dict:
+	"""KPIs for the 360 view; each block is None when the viewer cannot read its documents.
+
+	Amounts come per company, each in that company's currency (`company` narrows to one): a
+	customer buying from two companies in two currencies has no single meaningful total."""
 	frappe.has_permission("Customer", "read", customer, throw=True)
 	doc = frappe.db.get_value(
 		"Customer",
@@ -308,17 +350,18 @@ def get_customer_360(customer: str) -> dict:
 		],
 		as_dict=True,
 	)
-	company = frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
+	default_company = frappe.defaults.get_user_default("Company") or frappe.db.get_single_value(
 		"Global Defaults", "default_company"
 	)
-	currency = frappe.get_cached_value("Company", company, "default_currency") if company else None
 	metrics = _metrics(customer)
 	return {
 		"customer": doc,
-		"currency": currency,
-		"revenue": _revenue(customer),
-		"open_orders": _open_orders(customer),
-		"overdue_invoices": _overdue_invoices(customer),
+		"company": company,
+		# the currency of the metrics block (CLV), the viewer's default company's
+		"currency": _company_currency(default_company),
+		"revenue": _revenue(customer, company),
+		"open_orders": _open_orders(customer, company),
+		"overdue_invoices": _overdue_invoices(customer, company),
 		"issues": _open_issues(customer),
 		"last_contact": _last_contact(customer),
 		"lifecycle_stage": doc.crms_lifecycle_stage,
@@ -329,48 +372,84 @@ def get_customer_360(customer: str) -> dict:
 	}
 
 
-def _sum(doctype: str, expression: str, filters: list) -> tuple[int, float]:
+def _sums_by_company(
+	doctype: str, expression: str, filters: list, currency_field: str | None = None
+) -> list[dict]:
+	"""[{company, currency, count, total}] per company (and per `currency_field` when the amount is
+	in that currency rather than the company's), never summing two currencies together."""
+	group = ["company", currency_field] if currency_field else ["company"]
 	rows = frappe.get_list(
 		doctype,
-		fields=["count(name) as n", f"sum({expression}) as total"],
+		fields=[*group, "count(name) as n", f"sum({expression}) as total"],
 		filters=filters,
-		limit_page_length=1,
+		group_by=", ".join(group),
+		order_by="company asc",
+		limit_page_length=0,
 	)
-	if not rows:
-		return 0, 0.0
-	return cint(rows[0].n), flt(rows[0].total)
+	out = []
+	for row in rows:
+		currency = (row.get(currency_field) if currency_field else None) or _company_currency(row.company)
+		out.append(
+			{"company": row.company, "currency": currency, "count": cint(row.n), "total": flt(row.total)}
+		)
+	return out
 
 
-def _revenue(customer: str) -> dict | None:
+def _company_filter(company: str | None) -> list[list]:
+	return [["company", "=", company]] if company else []
+
+
+def _revenue(customer: str, company: str | None = None) -> dict | None:
 	if not _can_read("Sales Invoice"):
 		return None
-	base = [["customer", "=", customer], ["docstatus", "=", 1]]
-	_n, lifetime = _sum("Sales Invoice", "base_net_total", base)
-	_n, last_12 = _sum(
-		"Sales Invoice", "base_net_total", [*base, ["posting_date", ">", add_days(nowdate(), -365)]]
-	)
-	return {"lifetime": lifetime, "last_12_months": last_12}
+	base = [["customer", "=", customer], ["docstatus", "=", 1], *_company_filter(company)]
+	lifetime = _sums_by_company("Sales Invoice", "base_net_total", base)
+	recent = {
+		r["company"]: r["total"]
+		for r in _sums_by_company(
+			"Sales Invoice", "base_net_total", [*base, ["posting_date", ">", add_days(nowdate(), -365)]]
+		)
+	}
+	return {
+		"by_company": [
+			{
+				"company": r["company"],
+				"currency": r["currency"],
+				"lifetime": r["total"],
+				"last_12_months": recent.get(r["company"], 0.0),
+			}
+			for r in lifetime
+		]
+	}
 
 
-def _open_orders(customer: str) -> dict | None:
+def _open_orders(customer: str, company: str | None = None) -> dict | None:
 	if not _can_read("Sales Order"):
 		return None
-	count, value = _sum(
+	rows = _sums_by_company(
 		"Sales Order",
 		"base_grand_total",
 		[
 			["customer", "=", customer],
 			["docstatus", "=", 1],
 			["status", "not in", ["Completed", "Closed", "Cancelled"]],
+			*_company_filter(company),
 		],
 	)
-	return {"count": count, "value": value}
+	return {
+		"count": sum(r["count"] for r in rows),
+		"by_company": [
+			{"company": r["company"], "currency": r["currency"], "count": r["count"], "value": r["total"]}
+			for r in rows
+		],
+	}
 
 
-def _overdue_invoices(customer: str) -> dict | None:
+def _overdue_invoices(customer: str, company: str | None = None) -> dict | None:
 	if not _can_read("Sales Invoice"):
 		return None
-	count, outstanding = _sum(
+	# outstanding_amount is in the party account's currency, which may differ from the company's
+	rows = _sums_by_company(
 		"Sales Invoice",
 		"outstanding_amount",
 		[
@@ -378,9 +457,22 @@ def _overdue_invoices(customer: str) -> dict | None:
 			["docstatus", "=", 1],
 			["outstanding_amount", ">", 0],
 			["due_date", "<", nowdate()],
+			*_company_filter(company),
 		],
+		currency_field="party_account_currency",
 	)
-	return {"count": count, "outstanding": outstanding}
+	return {
+		"count": sum(r["count"] for r in rows),
+		"by_company": [
+			{
+				"company": r["company"],
+				"currency": r["currency"],
+				"count": r["count"],
+				"outstanding": r["total"],
+			}
+			for r in rows
+		],
+	}
 
 
 def _open_issues(customer: str) -> dict | None:

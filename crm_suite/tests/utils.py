@@ -149,6 +149,39 @@ def restrict_to_territory(user: str, territory: str) -> None:
 	).insert(ignore_permissions=True)
 
 
+def make_company(company_name: str, abbr: str, currency: str, country: str) -> str:
+	"""A second company in its own currency (full chart of accounts, so invoices can be submitted),
+	with exchange rates from the default price list's currency, since there is no internet."""
+	if not frappe.db.exists("Company", company_name):
+		frappe.get_doc(
+			{
+				"doctype": "Company",
+				"company_name": company_name,
+				"abbr": abbr,
+				"country": country,
+				"default_currency": currency,
+				"create_chart_of_accounts_based_on": "Standard Template",
+				"chart_of_accounts": "Standard",
+			}
+		).insert(ignore_permissions=True)
+	price_list = frappe.db.get_single_value("Selling Settings", "selling_price_list") or "Standard Selling"
+	for source in {frappe.db.get_value("Price List", price_list, "currency"), "USD", "EUR"}:
+		if source and source != currency and frappe.db.exists("Currency", source):
+			if not frappe.db.exists("Currency Exchange", {"from_currency": source, "to_currency": currency}):
+				frappe.get_doc(
+					{
+						"doctype": "Currency Exchange",
+						"date": "2000-01-01",
+						"from_currency": source,
+						"to_currency": currency,
+						"exchange_rate": 0.9,
+						"for_buying": 1,
+						"for_selling": 1,
+					}
+				).insert(ignore_permissions=True)
+	return company_name
+
+
 def make_address(
 	link_doctype: str,
 	link_name: str,

@@ -6,12 +6,26 @@ from frappe.utils import add_days, now_datetime, nowdate, random_string
 from crm_suite.customer_360.view import get_customer_360, get_timeline
 from crm_suite.tests import CRMSuiteTestCase
 from crm_suite.tests.utils import (
+	make_company,
 	make_contact,
 	make_customer,
 	make_sales_invoice,
 	make_sales_order,
 	make_user,
 )
+
+
+def default_company_and_currency() -> tuple[str, str]:
+	company = frappe.db.get_single_value("Global Defaults", "default_company")
+	return company, frappe.get_cached_value("Company", company, "default_currency")
+
+
+def second_company() -> tuple[str, str]:
+	"""A company in another currency than the default one (EUR, or GBP when the default is EUR)."""
+	_company, currency = default_company_and_currency()
+	if currency == "EUR":
+		return make_company("_Test CRMS Second Ltd", "_TCS2", "GBP", "United Kingdom"), "GBP"
+	return make_company("_Test CRMS Zweite GmbH", "_TCZ2", "EUR", "Germany"), "EUR"
 
 
 def make_territory(name: str) -> str:
@@ -91,9 +105,29 @@ class TestCustomer360View(CRMSuiteTestCase):
 		).insert(ignore_permissions=True)
 
 		kpis = get_customer_360(self.customer)
-		self.assertEqual(kpis["revenue"], {"lifetime": 500.0, "last_12_months": 300.0})
-		self.assertEqual(kpis["open_orders"], {"count": 1, "value": 150.0})
-		self.assertEqual(kpis["overdue_invoices"], {"count": 1, "outstanding": 200.0})
+		company, currency = default_company_and_currency()
+		self.assertEqual(
+			kpis["revenue"],
+			{
+				"by_company": [
+					{"company": company, "currency": currency, "lifetime": 500.0, "last_12_months": 300.0}
+				]
+			},
+		)
+		self.assertEqual(
+			kpis["open_orders"],
+			{
+				"count": 1,
+				"by_company": [{"company": company, "currency": currency, "count": 1, "value": 150.0}],
+			},
+		)
+		self.assertEqual(
+			kpis["overdue_invoices"],
+			{
+				"count": 1,
+				"by_company": [{"company": company, "currency": currency, "count": 1, "outstanding": 200.0}],
+			},
+		)
 		self.assertEqual(kpis["issues"]["count"], 1)
 		self.assertEqual(sum(kpis["issues"]["sla_states"].values()), 1)
 		self.assertEqual(kpis["last_contact"]["subject"], "_Test CRMS call")
@@ -246,3 +280,85 @@ class TestCustomer360View(CRMSuiteTestCase):
 		self.assertEqual(len(kpis["metrics"]["rfm_cell"]), 3)
 		self.assertIn("clv", kpis["metrics"])
 		self.assertIsInstance(kpis["metrics"]["churn_reasons"], list)
+
+	# -- money per company; timeline by document date --------------------------------------------
+
+	def test_amounts_are_per_company_in_each_company_currency(self):
+		company, currency = default_company_and_currency()
+		second, second_currency = second_company()
+		make_sales_invoice(self.customer, amount=300)
+		make_sales_invoice(self.customer, amount=200, company=second, currency=second_currency)
+		make_sales_invoice(
+			self.customer,
+			posting_date=add_days(nowdate(), -500),
+			amount=70,
+			company=second,
+			currency=second_currency,
+		)
+		make_sales_order(self.customer, amount=150)
+
+		kpis = get_customer_360(self.customer)
+		revenue = {r["company"]: r for r in kpis["revenue"]["by_company"]}
+		self.assertEqual(
+			revenue[company],
+			{"company": company, "currency": currency, "lifetime": 300.0, "last_12_months": 300.0},
+		)
+		self.assertEqual(
+			revenue[second],
+			{"company": second, "currency": second_currency, "lifetime": 270.0, "last_12_months": 200.0},
+		)
+		self.assertEqual(
+			kpis["overdue_invoices"]["by_company"],
+			[{"company": second, "currency": second_currency, "count": 1, "outstanding": 70.0}],
+		)
+		self.assertEqual([r["currency"] for r in kpis["open_orders"]["by_company"]], [currency])
+
+		only = get_customer_360(self.customer, company=second)
+		self.assertEqual([r["company"] for r in only["revenue"]["by_company"]], [second])
+		self.assertEqual(only["open_orders"], {"count": 0, "by_company": []})
+
+		# each timeline document carries its amount in its own currency
+		items = get_timeline(self.customer, types=["Sales Invoice"], limit=10)["items"]
+		self.assertEqual(
+			sorted((i["amount"], i["currency"]) for i in items),
+			sorted([(300.0, currency), (200.0, second_currency), (70.0, second_currency)]),
+		)
+		html = frappe.get_print("Customer", self.customer, "Customer Profile")
+		self.assertIn(second, html)
+		self.assertIn(frappe.utils.fmt_money(270, currency=second_currency), html)
+		self.assertIn(frappe.utils.fmt_money(300, currency=currency), html)
+
+	def test_timeline_orders_documents_by_their_own_date(self):
+		today = make_sales_invoice(self.customer, amount=10).name
+		order = make_sales_order(self.customer, transaction_date=add_days(nowdate(), -5), amount=10).name
+		# typed in last, dated earliest: it must come last, not first
+		backdated = make_sales_invoice(self.customer, posting_date=add_days(nowdate(), -10), amount=10).name
+		bulk_comments(self.customer, 1, add_days(now_datetime(), -7))
+		items = get_timeline(self.customer, types=["Sales Invoice", "Sales Order", "Comment"], limit=10)[
+			"items"
+		]
+		self.assertEqual(
+			[(i["doctype"], i["name"]) for i in items if i["doctype"] != "Comment"],
+			[("Sales Invoice", today), ("Sales Order", order), ("Sales Invoice", backdated)],
+		)
+		self.assertEqual([i["doctype"] for i in items][2], "Comment")  # day -7 sits between -5 and -10
+		self.assertTrue(all(i["date_only"] for i in items if i["doctype"] != "Comment"))
+		# keyset pages of one item walk the same order
+		seen, cursor = [], None
+		for _page in range(10):
+			page = get_timeline(
+				self.customer, types=["Sales Invoice", "Sales Order", "Comment"], start_after=cursor, limit=1
+			)
+			seen.extend((i["doctype"], i["name"]) for i in page["items"])
+			cursor = page["next_cursor"]
+			if not cursor:
+				break
+		self.assertEqual(seen, [(i["doctype"], i["name"]) for i in items])
+		# date filters apply to the document date
+		window = get_timeline(
+			self.customer,
+			types=["Sales Invoice"],
+			from_date=add_days(nowdate(), -11),
+			to_date=add_days(nowdate(), -9),
+		)["items"]
+		self.assertEqual([i["name"] for i in window], [backdated])
