@@ -19,12 +19,13 @@ def after_migrate():
 
 
 def setup():
-	"""Bring roles and custom fields to the current definitions."""
+	"""Bring roles, custom fields and our indexes on ERPNext's tables to the current definitions."""
 	create_roles()
 	sync_custom_fields()
 	sync_property_setters()
 	store_missing_defaults()
 	create_default_segment_rules()
+	sync_indexes()
 
 
 def create_default_segment_rules():
@@ -130,6 +131,7 @@ def before_uninstall():
 	delete_property_setters()  # first: search_fields names our custom fields
 	delete_custom_fields()
 	delete_roles()
+	drop_indexes()
 
 
 def delete_custom_fields():
@@ -146,3 +148,75 @@ def delete_roles():
 	for role in role_names():
 		if frappe.db.exists("Role", role):
 			frappe.delete_doc("Role", role, ignore_permissions=True, force=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Indexes on tables crm_suite does not own (ERPNext's and Frappe's): created on install and every
+# migrate, dropped on uninstall, so they never outlive the app. Indexes on our own doctypes stay in
+# their controllers' on_doctype_update (they go with the table). One row: (doctype, columns, name).
+ERPNEXT_INDEXES = (
+	# Customer 360 timeline: each source's keyset query, party = X ordered by the document's date
+	("Issue", ("customer", "opening_date"), "crms_customer_opening_date"),
+	("Quotation", ("party_name", "transaction_date"), "crms_party_name_transaction_date"),
+	("Sales Order", ("customer", "transaction_date"), "crms_customer_transaction_date"),
+	("Delivery Note", ("customer", "posting_date"), "crms_customer_posting_date"),
+	("Sales Invoice", ("customer", "posting_date"), "crms_customer_posting_date"),
+	("Payment Entry", ("party", "posting_date"), "crms_party_posting_date"),
+	("Opportunity", ("party_name", "transaction_date"), "crms_party_name_transaction_date"),
+	(
+		"Communication",
+		("reference_doctype", "reference_name", "communication_date"),
+		"crms_reference_doctype_reference_name_communication_date_index",
+	),
+	(
+		"Comment",
+		("reference_doctype", "reference_name", "creation"),
+		"crms_reference_doctype_reference_name_creation_index",
+	),
+	# lifecycle replay, metrics and reports: a customer's submitted invoices and orders by date
+	("Sales Invoice", ("customer", "docstatus", "posting_date"), "crms_customer_docstatus_date"),
+	("Sales Order", ("customer", "docstatus", "transaction_date"), "crms_customer_docstatus_date"),
+)
+# Indexes earlier releases added to ERPNext's tables and this one no longer wants.
+RETIRED_INDEXES = (
+	("Issue", "crms_customer_creation_index"),
+	("Quotation", "crms_party_name_creation_index"),
+	("Sales Order", "crms_customer_creation_index"),
+	("Delivery Note", "crms_customer_creation_index"),
+	("Sales Invoice", "crms_customer_creation_index"),
+	("Payment Entry", "crms_party_creation_index"),
+	("Opportunity", "crms_party_name_creation_index"),
+)
+
+
+def index_columns(doctype: str, index_name: str) -> list[str]:
+	"""Columns of an index in order ([] when absent)."""
+	rows = frappe.db.sql(f"SHOW INDEX FROM `tab{doctype}` WHERE Key_name = %s", (index_name,), as_dict=True)
+	return [r.Column_name for r in sorted(rows, key=lambda r: r.Seq_in_index)]
+
+
+def _drop_index(doctype: str, index_name: str) -> None:
+	if index_columns(doctype, index_name):
+		frappe.db.sql_ddl(f"ALTER TABLE `tab{doctype}` DROP INDEX `{index_name}`")
+
+
+def sync_indexes() -> None:
+	"""Create missing indexes, rebuild those whose columns changed, drop retired ones.
+	Costs one SHOW INDEX per index when nothing changed (no DDL, so no implicit commit)."""
+	for doctype, index_name in RETIRED_INDEXES:
+		_drop_index(doctype, index_name)
+	for doctype, columns, index_name in ERPNEXT_INDEXES:
+		current = index_columns(doctype, index_name)
+		if current == list(columns):
+			continue
+		if current:
+			_drop_index(doctype, index_name)
+		frappe.db.add_index(doctype, list(columns), index_name)
+
+
+def drop_indexes() -> None:
+	"""Uninstall: remove every index we added to tables that stay behind."""
+	for doctype, _columns, index_name in ERPNEXT_INDEXES:
+		_drop_index(doctype, index_name)
+	for doctype, index_name in RETIRED_INDEXES:
+		_drop_index(doctype, index_name)

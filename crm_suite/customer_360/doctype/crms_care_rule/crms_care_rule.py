@@ -26,10 +26,3 @@ class CRMSCareRule(Document):
 			if not self.email_template:
 				frappe.throw(_("An Email Template is required for email care actions."))
 			self.channel = "Email"
-
-
-def on_doctype_update():
-	"""Composite indexes behind the Customer 360 timeline's source queries (one per source)."""
-	from crm_suite.customer_360.view import add_timeline_indexes
-
-	add_timeline_indexes()

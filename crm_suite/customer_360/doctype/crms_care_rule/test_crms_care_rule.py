@@ -3,7 +3,6 @@
 import frappe
 
 from crm_suite.customer_360.tests.test_care import make_rule
-from crm_suite.customer_360.view import TIMELINE_INDEXES
 from crm_suite.tests import CRMSuiteTestCase
 
 test_ignore = ["Customer", "Email Template", "Holiday List"]
@@ -29,11 +28,3 @@ class TestCRMSCareRule(CRMSuiteTestCase):
 	def test_negative_days_before_refused(self):
 		with self.assertRaises(frappe.ValidationError):
 			make_rule(days_before=-1)
-
-	def test_timeline_sources_are_index_backed(self):
-		for doctype, columns in TIMELINE_INDEXES.items():
-			indexes = frappe.db.sql(f"show index from `tab{doctype}`", as_dict=True)
-			by_name = {}
-			for row in indexes:
-				by_name.setdefault(row.Key_name, []).append(row.Column_name)
-			self.assertIn(columns, list(by_name.values()), doctype)
