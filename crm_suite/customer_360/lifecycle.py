@@ -9,11 +9,22 @@ the log and stage that existed before the submit, backdated documents included.
 Audit trail: the transition log IS the trail of stage changes (date, from, to, cause, document).
 The Customer fields are written with `frappe.db.set_value(..., update_modified=False)`, which
 makes no Version: a Version per stage change would duplicate the log and slow every submit.
+
+Concurrency: `sync_customer` first locks the Customer row (SELECT ... FOR UPDATE), then reads the
+purchases and the stored log with locking reads, which see the latest committed rows whatever the
+transaction's snapshot. Two replays of one customer therefore run one after the other, the second
+on the first one's result, and their log rewrites never interleave.
+
+Cost on ERPNext's own flows: Customer insert, invoice / order submit and cancel only note the
+customer; one background job per committed transaction replays each noted customer once (however
+many of its documents the transaction touched), after the commit, so the user's save does not wait
+for it and a rolled-back save queues nothing. Tests replay inline (`frappe.flags.in_test`).
 """
 
 from __future__ import annotations
 
 import frappe
+from frappe import _
 from frappe.utils import getdate, now_datetime, nowdate
 
 from crm_suite.engine import lifecycle as engine
@@ -33,15 +44,17 @@ def thresholds() -> engine.Thresholds:
 	)
 
 
-def purchases(customer: str) -> list[engine.Purchase]:
+def purchases(customer: str, lock: bool = False) -> list[engine.Purchase]:
+	"""Submitted non-return invoices and submitted orders. `lock`: locking reads (latest committed
+	rows, whatever this transaction's snapshot), used under the customer's row lock."""
+	suffix = " lock in share mode" if lock else ""
 	rows = frappe.db.sql(
-		"""
-		select posting_date, concat('Sales Invoice:', name) from `tabSales Invoice`
-		where customer = %(c)s and docstatus = 1 and is_return = 0
-		union all
-		select transaction_date, concat('Sales Order:', name) from `tabSales Order`
-		where customer = %(c)s and docstatus = 1
-		""",
+		f"""select posting_date, concat('Sales Invoice:', name) from `tabSales Invoice`
+		where customer = %(c)s and docstatus = 1 and is_return = 0{suffix}""",
+		{"c": customer},
+	) + frappe.db.sql(
+		f"""select transaction_date, concat('Sales Order:', name) from `tabSales Order`
+		where customer = %(c)s and docstatus = 1{suffix}""",
 		{"c": customer},
 	)
 	return [engine.Purchase(getdate(d), ref) for d, ref in rows]
@@ -59,10 +72,11 @@ def _origin(creation, lead_name: str | None) -> engine.Origin:
 	return engine.Origin(getdate(creation), from_lead=bool(lead_name), qualified=qualified)
 
 
-def stored_log(customer: str) -> list[tuple[str, engine.Transition]]:
+def stored_log(customer: str, lock: bool = False) -> list[tuple[str, engine.Transition]]:
+	suffix = " for update" if lock else ""
 	rows = frappe.db.sql(
 		f"""select name, transition_date, from_stage, to_stage, cause, reference_doctype, reference_name
-		from `tab{LOG}` where customer = %s order by sequence""",
+		from `tab{LOG}` where customer = %s order by sequence{suffix}""",
 		customer,
 	)
 	out = []
@@ -76,20 +90,22 @@ STAGE_FIELDS = ["crms_lifecycle_stage", "crms_stage_since", "crms_stage_review_o
 
 
 def sync_customer(customer: str, as_of=None, new_doc=None) -> str | None:
-	"""Replay the customer's history, rewrite the changed tail of its log; returns the stage.
+	"""Replay the customer's history once, under its row lock; rewrite the changed tail of its log.
+	Returns the stage.
 
-	`new_doc`: the Customer just inserted, which has no purchases and no log yet (saves 4 queries
-	on every Customer insert)."""
+	`new_doc`: the Customer just inserted in this transaction (its row is locked by the insert), which
+	has no purchases and no log yet."""
 	if new_doc is not None:
 		start, events, stored, old = _origin(new_doc.creation, new_doc.lead_name), [], [], None
 	else:
+		# the lock comes first: a concurrent replay of this customer waits here until it commits
 		row = frappe.db.get_value(
-			"Customer", customer, ["creation", "lead_name", *STAGE_FIELDS], as_dict=True
+			"Customer", customer, ["creation", "lead_name", *STAGE_FIELDS], as_dict=True, for_update=True
 		)
 		if not row:
 			return None
 		start = _origin(row.creation, row.lead_name)
-		events, stored = purchases(customer), stored_log(customer)
+		events, stored = purchases(customer, lock=True), stored_log(customer, lock=True)
 		old = tuple(row[f] for f in STAGE_FIELDS)
 	as_of = getdate(as_of or nowdate())
 	t = thresholds()
@@ -153,9 +169,14 @@ def _insert(customer: str, offset: int, tail: list[engine.Transition]) -> None:
 	)
 
 
-def sync_due(as_of=None, limit: int = 50_000) -> int:
+SYNC_DUE_BATCH = 200
+
+
+def sync_due(as_of=None, limit: int = 50_000, batch_size: int = SYNC_DUE_BATCH) -> int:
 	"""Nightly: replay only the customers whose next time-driven transition is due (set-based pick),
-	plus customers that never got a stage (installed before this app, bulk imports)."""
+	plus customers that never got a stage (installed before this app, bulk imports, or whose queued
+	replay never ran). Commits every `batch_size` customers, so row locks are held briefly and a
+	failure keeps the batches already done (a scheduled job may commit; tests never do)."""
 	as_of = getdate(as_of or nowdate())
 	due = frappe.db.sql(
 		"""select name from tabCustomer where crms_stage_review_on <= %s
@@ -163,23 +184,64 @@ def sync_due(as_of=None, limit: int = 50_000) -> int:
 		(as_of, limit),
 		pluck=True,
 	)
-	for name in due:
+	for i, name in enumerate(due, 1):
 		sync_customer(name, as_of)
+		if i % batch_size == 0 and not frappe.flags.in_test:
+			frappe.db.commit()
 	return len(due)
 
 
+# ------------------------------------------------------------------------------------------------
+# Doc events: note the customer, replay after the commit
+
+
 def _customer_changed(customer: str | None, refresh_metrics: bool = True) -> None:
+	"""Replay `customer` (and refresh its metrics) once per transaction, after it commits."""
 	if not customer:
 		return
-	sync_customer(customer)
-	if refresh_metrics:
-		from crm_suite.customer_analytics.metrics import enqueue_customer_refresh
+	if frappe.flags.in_test:
+		replay_customers([[customer, refresh_metrics]])
+		return
+	pending = frappe.flags.crms_lifecycle_pending
+	if pending is None:
+		pending = frappe.flags.crms_lifecycle_pending = {}
+		frappe.db.after_commit.add(_enqueue_pending)
+		frappe.db.after_rollback.add(_forget_pending)
+	pending[customer] = pending.get(customer, False) or refresh_metrics
 
-		enqueue_customer_refresh(customer)
+
+def _enqueue_pending() -> None:
+	pending = frappe.flags.crms_lifecycle_pending or {}
+	frappe.flags.crms_lifecycle_pending = None
+	if not pending:
+		return
+	try:
+		frappe.enqueue(
+			"crm_suite.customer_360.lifecycle.replay_customers",
+			queue="default",
+			customers=[[customer, refresh] for customer, refresh in pending.items()],
+		)
+	except Exception:
+		# the documents are committed; the nightly sync catches customers left without a stage
+		frappe.log_error(title=_("Lifecycle replay could not be queued"))
+
+
+def _forget_pending() -> None:
+	frappe.flags.crms_lifecycle_pending = None
+
+
+def replay_customers(customers: list) -> None:
+	"""Background job (one per committed transaction): replay each [customer, refresh_metrics]."""
+	for customer, refresh_metrics in customers:
+		sync_customer(customer)
+		if refresh_metrics:
+			from crm_suite.customer_analytics.metrics import enqueue_customer_refresh
+
+			enqueue_customer_refresh(customer)
 
 
 def on_customer_insert(doc, method=None):
-	sync_customer(doc.name, new_doc=doc)
+	_customer_changed(doc.name, refresh_metrics=False)
 
 
 def on_customer_rename(doc, method=None, old=None, new=None, merge=False):
