@@ -89,6 +89,9 @@ bench_link_checkout() {
 	# Test tooling frappe lists as dev dependencies (`bench setup requirements --dev`).
 	"$BENCH/env/bin/python" -c "import xmlrunner, playwright" 2>/dev/null \
 		|| "$BENCH/env/bin/pip" install -q unittest-xml-reporting playwright pytest >/dev/null || return 1
+	# crm_suite's own dependencies (pyproject: numpy, scipy), which `pip install --no-deps` skips
+	"$BENCH/env/bin/python" -c "import numpy, scipy" 2>/dev/null \
+		|| "$BENCH/env/bin/pip" install -q "numpy>=1.24" "scipy>=1.10" >/dev/null || return 1
 	"$BENCH/env/bin/pip" install -q --no-deps --no-build-isolation -e "$app" >/dev/null 2>&1 \
 		|| "$BENCH/env/bin/pip" install -q --no-deps -e "$app" >/dev/null || return 1
 	_pin_pth

@@ -87,14 +87,15 @@ finish() {
 }
 
 # ---- layer 1: pure tests (no frappe) -------------------------------------------------------------
-# The engine imports only the standard library plus phonenumbers and rapidfuzz, which Frappe ships:
-# use a Python that has them (the bench's, else python3), or a throwaway venv with them from PyPI.
-PURE_IMPORTS="import pytest, phonenumbers, rapidfuzz"
+# The engine imports the standard library, phonenumbers and rapidfuzz (Frappe ships them) and numpy and
+# scipy (crm_suite's own dependencies): use a Python that has them (the bench's, else python3), or a
+# throwaway venv with them from PyPI.
+PURE_IMPORTS="import pytest, phonenumbers, rapidfuzz, numpy, scipy"
 PY=python3
 if [ -x "$BENCH/env/bin/python" ] && "$BENCH/env/bin/python" -c "$PURE_IMPORTS" 2>/dev/null; then
 	PY=$BENCH/env/bin/python
 elif ! python3 -c "$PURE_IMPORTS" 2>/dev/null; then
-	python3 -m venv "$OUT/venv" && "$OUT/venv/bin/pip" -q install pytest phonenumbers rapidfuzz \
+	python3 -m venv "$OUT/venv" && "$OUT/venv/bin/pip" -q install pytest phonenumbers rapidfuzz numpy scipy \
 		&& PY=$OUT/venv/bin/python
 fi
 # --continue-on-collection-errors: a module that fails to import is one failure, not the end of the run;

@@ -29,8 +29,16 @@ class TestCRMSMergeLog(CRMSuiteTestCase):
 		log.merged_record = "edited"
 		self.assertRaises(frappe.ValidationError, log.save, ignore_permissions=True)
 
-	def test_sales_user_cannot_read_logs(self):
-		self.assertFalse(frappe.has_permission("CRMS Merge Log", "read", user="Guest"))
-		perms = {p.role for p in frappe.get_meta("CRMS Merge Log").permissions if p.read}
-		self.assertNotIn("Sales User", perms)
+	def test_sales_user_cannot_read_logs_but_a_sales_manager_can(self):
+		from crm_suite.tests.utils import make_user
+
+		user = make_user(f"crms-merge-log-sales-{random_string(6)}@example.com", roles=("Sales User",))
+		manager = make_user(f"crms-merge-log-mgr-{random_string(6)}@example.com", roles=("Sales Manager",))
+		self.assertFalse(frappe.has_permission("CRMS Merge Log", "read", user=user))
+		self.assertTrue(frappe.has_permission("CRMS Merge Log", "read", user=manager))
+		frappe.set_user(user)
+		try:
+			self.assertRaises(frappe.PermissionError, frappe.get_list, "CRMS Merge Log", limit=1)
+		finally:
+			frappe.set_user("Administrator")
 		self.assertFalse(any(p.write for p in frappe.get_meta("CRMS Merge Log").permissions))
