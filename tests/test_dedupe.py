@@ -227,3 +227,19 @@ def test_best_matches_for_a_new_record():
 	matches = d.best_matches(new, existing)
 	assert [m.b if m.a.startswith("\x00") else m.a for m in matches] == ["C1"]
 	assert d.best_matches(new, existing, threshold=1.01) == []
+
+
+def test_a_field_never_filled_keeps_its_prior_weights_and_tiny_priors_survive_storage():
+	from crm_suite.benchmarks.dedupe import synthetic_customers
+
+	records, _planted = synthetic_customers(2000, dup_rate=0.05, seed=5)
+	for r in records:
+		r["tax_id"] = None  # no record has a tax id
+	stats = d.Stats()
+	d.find_duplicates(records, stats=stats)
+	k = d.FIELD_NAMES.index("tax_id")
+	assert stats.model.m[k] == list(d.COMPARISONS[k].m_prior)
+	assert stats.model.level_weights()[k][-1] > 5  # an agreeing tax id still counts when one appears
+	model = d.Model.default()
+	model.prior = 1e-9
+	assert d.Model.from_dict(model.to_dict()).prior == 1e-9

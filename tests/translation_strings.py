@@ -630,6 +630,25 @@ def _call_arg(func: str, index: int):
 	return select
 
 
+def _call_tuple_arg(func: str, index: int):
+	"""Every string of a tuple literal passed as positional argument `index` to `func(...)`."""
+
+	def select(module: Module, node: ast.expr) -> list[str]:
+		return [
+			e.value
+			for n in ast.walk(node)
+			if isinstance(n, ast.Call)
+			and isinstance(n.func, ast.Name)
+			and n.func.id == func
+			and len(n.args) > index
+			and isinstance(n.args[index], ast.Tuple)
+			for e in n.args[index].elts
+			if isinstance(e, ast.Constant) and isinstance(e.value, str)
+		]
+
+	return select
+
+
 def _pair_item(index: int):
 	def select(module: Module, node: ast.expr) -> list[str]:
 		return [
@@ -663,6 +682,8 @@ DYNAMIC_SOURCES = (
 	("crm_suite/engine/timeline.py", "TYPES", _all_strings),
 	# SLA state of open tickets in the 360 view
 	("crm_suite/customer_360/view.py", "sla_state", _returned_strings),
+	# comparison level labels of the duplicate model, shown in a candidate's explanation
+	("crm_suite/engine/dedupe.py", "COMPARISONS", _call_tuple_arg("Comparison", 1)),
 )
 
 

@@ -37,6 +37,8 @@ DEFAULT_THRESHOLD = 0.5
 # EM needs enough pairs to say anything; below this the built-in priors are used unchanged
 MIN_PAIRS_TO_FIT = 300
 MIN_RECORDS_TO_FIT = 200
+# a comparison seen on fewer candidate pairs than this keeps its built-in m/u
+MIN_FIELD_PAIRS = 30
 
 LEGAL_SUFFIXES = {
 	"ltd",
@@ -576,9 +578,9 @@ class Model:
 
 	def to_dict(self) -> dict:
 		return {
-			"m": {c.name: [round(x, 6) for x in self.m[i]] for i, c in enumerate(COMPARISONS)},
-			"u": {c.name: [round(x, 8) for x in self.u[i]] for i, c in enumerate(COMPARISONS)},
-			"prior": round(self.prior, 8),
+			"m": {c.name: list(self.m[i]) for i, c in enumerate(COMPARISONS)},
+			"u": {c.name: list(self.u[i]) for i, c in enumerate(COMPARISONS)},
+			"prior": self.prior,
 			"fitted": self.fitted,
 			"pairs": self.pairs,
 			"iterations": self.iterations,
@@ -732,6 +734,16 @@ def fit(
 		if prev_ll is not None and abs(ll - prev_ll) <= tolerance * max(abs(ll), 1.0):
 			break
 		prev_ll = ll
+	# a field (almost) never filled on these records says nothing about its weights: keep the priors
+	observed = [0] * n_fields
+	for pattern, count in items:
+		for k in range(n_fields):
+			if pattern[k] != MISSING:
+				observed[k] += count
+	for k, c in enumerate(COMPARISONS):
+		if observed[k] < MIN_FIELD_PAIRS:
+			model.m[k] = list(c.m_prior)
+			model.u[k] = list(c.u_prior)
 	_keep_monotone(model)
 	model.fitted = True
 	return model
