@@ -1,5 +1,6 @@
 """Playwright driving Debian's chromium against a running desk (started by scripts/test.sh)."""
 
+import json
 import os
 from pathlib import Path
 
@@ -80,3 +81,27 @@ def login(page, base_url: str, user: str = "Administrator", password: str = "adm
 	page.click(".btn-login")
 	page.wait_for_url("**/app**", timeout=30000)
 	page.wait_for_function("() => window.frappe && frappe.csrf_token", timeout=30000)
+
+
+def api(page, method: str, path: str, data=None, check: bool = True):
+	"""A REST call from inside the page, as its logged-in user (the browser resolves *.localhost; the
+	test process may not). Returns the response's "data", or with check=False whether it succeeded."""
+	result = page.evaluate(
+		"""async ([method, path, body]) => {
+			const r = await fetch(path, {
+				method,
+				headers: {
+					"X-Frappe-CSRF-Token": frappe.csrf_token,
+					"Content-Type": "application/json",
+					Accept: "application/json",
+				},
+				body: body === null ? undefined : JSON.stringify(body),
+			});
+			return { ok: r.ok, status: r.status, text: await r.text() };
+		}""",
+		[method, path, data],
+	)
+	if not check:
+		return result["ok"]
+	assert result["ok"], f"{method} {path}: {result['status']} {result['text'][:300]}"
+	return json.loads(result["text"] or "{}").get("data")
