@@ -300,7 +300,7 @@ def _measure_load_sql(site: str, records: list[dict]) -> dict:
 					(r["phones"] or [None])[0],
 					(r["emails"] or [None])[0],
 					r["tax_id"],
-					r["address"],
+					r.get("address_line"),
 				)
 				for r in records
 			],
