@@ -106,9 +106,21 @@ doc_events = {
 			"crm_suite.customer_360.lifecycle.on_order_cancel",
 		],
 	},
+	# Service desk SLA: policy, due times, pauses on save (crm_suite/service_desk/sla.py)
+	"Issue": {
+		"validate": [
+			"crm_suite.service_desk.sla.on_issue_validate",
+		],
+	},
 }
 
 scheduler_events = {
+	# Service desk SLA: every open ticket re-evaluated every five minutes (long queue, deduplicated)
+	"cron": {
+		"*/5 * * * *": [
+			"crm_suite.service_desk.sla.schedule_reevaluation",
+		],
+	},
 	"daily": [
 		"crm_suite.customer_360.follow_up.daily_reminders",
 		"crm_suite.customer_360.care.daily",
@@ -121,6 +133,11 @@ scheduler_events = {
 
 doctype_js = {
 	"Customer": "public/js/customer.js",
+	"Issue": ["public/js/issue_sla.js"],
+}
+
+doctype_list_js = {
+	"Issue": ["public/js/issue_list.js"],
 }
 
 # Customer 360 view: the "Customer Profile" print format reads its KPIs and recent activity here.

@@ -211,3 +211,27 @@ def make_address(
 	elif primary and link_doctype == "Contact":
 		frappe.db.set_value("Contact", link_name, "address", doc.name)
 	return doc
+
+
+def make_sla_policy(policy_name: str | None = None, **kwargs) -> "frappe.model.document.Document":
+	"""A CRMS SLA Policy; 24x7 with 4 h response / 8 h resolution unless told otherwise."""
+	for priority in ("Low", "Medium", "High"):
+		if not frappe.db.exists("Issue Priority", priority):
+			frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
+	doc = frappe.get_doc(
+		{
+			"doctype": "CRMS SLA Policy",
+			"policy_name": policy_name or f"_Test SLA {random_string(6)}",
+			"response_hours": 4,
+			"resolution_hours": 8,
+			"time_zone": "UTC",
+			**kwargs,
+		}
+	)
+	return doc.insert(ignore_permissions=True)
+
+
+def make_issue(**kwargs) -> "frappe.model.document.Document":
+	return frappe.get_doc(
+		{"doctype": "Issue", "subject": f"_Test CRMS Issue {random_string(6)}", **kwargs}
+	).insert(ignore_permissions=True)
