@@ -92,3 +92,35 @@ def test_pauses_stop_the_resolution_clock_only():
 def test_no_target():
 	r = p.evaluate_ticket(ALWAYS, datetime(2026, 12, 1), None, None, datetime(2026, 12, 2))
 	assert r.status == "No Target" and r.response_due is None
+
+
+def test_paused_before_the_first_response_shows_paused():
+	start = datetime(2026, 12, 1, 0, 0)
+	r = p.evaluate_ticket(ALWAYS, start, 4 * H, 8 * H, datetime(2026, 12, 1, 1), paused_since=datetime(2026, 12, 1, 0, 30))
+	assert r.status == "Paused"
+
+
+def test_timeline_gives_the_same_answers_as_the_clock():
+	import random
+	from datetime import date, timedelta, timezone
+
+	from crm_suite.engine import sla_clock
+
+	rng = random.Random(3)
+	cal = Calendar(
+		{d: ((time(9), time(12)), (time(13), time(18))) for d in range(5)},
+		frozenset({date(2026, 3, 9), date(2026, 3, 10)}),
+		"America/New_York",  # DST starts 2026-03-08
+	)
+	lo = datetime(2026, 3, 1, tzinfo=timezone.utc)
+	tl = p.Timeline(cal, lo, lo + timedelta(days=40))
+	for _ in range(500):
+		a = lo + timedelta(seconds=rng.randint(0, 30 * 86400))
+		b = a + timedelta(seconds=rng.randint(0, 12 * 86400))
+		assert tl.between(cal, a, b) == sla_clock.between(cal, a, b)
+		secs = rng.choice((60, 3600, 4 * H, 8 * H, 40 * H, rng.randint(1, 200 * H)))
+		assert tl.add(cal, a, secs) == sla_clock.add(cal, a, secs), (a, secs)
+	# outside the window: falls back to the clock
+	early = lo - timedelta(days=5)
+	assert tl.add(cal, early, 3 * H) == sla_clock.add(cal, early, 3 * H)
+	assert tl.between(cal, early, lo + timedelta(days=45)) == sla_clock.between(cal, early, lo + timedelta(days=45))

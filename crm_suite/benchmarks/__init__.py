@@ -15,6 +15,7 @@ BENCHMARKS = {
 	"metrics": "crm_suite.benchmarks.metrics:run",
 	"timeline": "crm_suite.benchmarks.timeline:run",
 	"dedupe": "crm_suite.benchmarks.dedupe:run",
+	"sla": "crm_suite.benchmarks.sla:run",
 }
 
 

@@ -20,10 +20,11 @@ import frappe
 from frappe import _
 from frappe.utils import add_to_date, format_datetime, get_datetime, get_system_timezone, now_datetime
 
-from crm_suite.engine.sla_clock import Calendar
+from crm_suite.engine.sla_clock import Calendar, aware
 from crm_suite.engine.sla_policy import (
 	ACTIVE_STATUSES,
 	TicketSLA,
+	Timeline,
 	evaluate_ticket,
 	pause_seconds,
 	select_policy,
@@ -36,7 +37,16 @@ FINAL_STATUSES = ("Resolved", "Closed")
 CHANNEL_FIELD = "crms_channel"  # set by the intake area, when present
 COMPLAINT_FIELD = "crms_complaint_class"
 JOB_ID = "crms_sla_reevaluate"
-WRITE_CHUNK = 2000
+WRITE_CHUNK = 250  # CASE with k branches costs k per row: keep k small, statements few
+DATETIME_FIELDS = (
+	"creation",
+	"service_level_agreement_creation",
+	"first_responded_on",
+	"crms_response_due",
+	"crms_resolution_due",
+	"crms_sla_paused_since",
+	"sla_resolution_date",
+)
 STATE_FIELDS = (
 	"crms_sla_status",
 	"crms_response_due",
@@ -144,6 +154,18 @@ def _holidays(lists: set[str]) -> dict[str, frozenset[date]]:
 	return {k: frozenset(v) for k, v in out.items()}
 
 
+def _dt(value) -> datetime | None:
+	"""A naive datetime from a datetime, an ISO string (fast path) or anything frappe can parse."""
+	if not value:
+		return None
+	if isinstance(value, datetime):
+		return value
+	try:
+		return datetime.fromisoformat(str(value))
+	except ValueError:
+		return get_datetime(value)
+
+
 def ticket_facts(issue: dict, tier: str | None) -> dict:
 	"""What a policy's conditions are matched against."""
 	return {
@@ -158,7 +180,7 @@ def ticket_facts(issue: dict, tier: str | None) -> dict:
 # One ticket's step: pause bookkeeping, resolution moment, evaluation (shared by save and job)
 
 
-def advance(issue: dict, policy: dict, now: datetime, previous_status: str | None = None) -> dict:
+def advance(issue: dict, policy: dict, now: datetime, timeline: Timeline | None = None) -> dict:
 	"""New values of the SLA fields of one ticket (a plain dict in, a plain dict out)."""
 	site_tz = get_system_timezone()
 	cal = policy["calendar"]
@@ -173,23 +195,24 @@ def advance(issue: dict, policy: dict, now: datetime, previous_status: str | Non
 	if status in policy["pauses"] and status not in FINAL_STATUSES:
 		paused_since = paused_since or now
 	elif paused_since:
-		paused_total += pause_seconds(cal, get_datetime(paused_since), resolved_on or now, site_tz)
+		paused_total += pause_seconds(cal, _dt(paused_since), _dt(resolved_on) or now, site_tz)
 		paused_since = None
 	response_target, resolution_target = targets_for(policy, issue.get("priority"))
 	result: TicketSLA = evaluate_ticket(
 		cal,
-		get_datetime(issue.get("service_level_agreement_creation") or issue.get("creation") or now),
+		_dt(issue.get("service_level_agreement_creation") or issue.get("creation")) or now,
 		response_target,
 		resolution_target,
 		now,
 		site_tz=site_tz,
-		first_responded_on=get_datetime(issue["first_responded_on"]) if issue.get("first_responded_on") else None,
-		resolved_on=get_datetime(resolved_on) if resolved_on else None,
-		paused_since=get_datetime(paused_since) if paused_since else None,
+		first_responded_on=_dt(issue.get("first_responded_on")),
+		resolved_on=_dt(resolved_on),
+		paused_since=_dt(paused_since),
 		paused_seconds=paused_total,
 		warning_at=policy["warning_at"],
 		levels=policy["levels"],
 		previous_level=int(issue.get("crms_escalation_level") or 0),
+		timeline=timeline,
 	)
 	return {
 		"crms_sla_status": result.status,
@@ -198,9 +221,9 @@ def advance(issue: dict, policy: dict, now: datetime, previous_status: str | Non
 		"crms_response_left_seconds": result.response_left,
 		"crms_resolution_left_seconds": result.resolution_left,
 		"crms_escalation_level": result.level,
-		"crms_sla_paused_since": get_datetime(paused_since) if paused_since else None,
+		"crms_sla_paused_since": _dt(paused_since),
 		"crms_sla_paused_seconds": round(paused_total, 3),
-		"sla_resolution_date": get_datetime(resolved_on) if resolved_on else None,
+		"sla_resolution_date": _dt(resolved_on),
 		"_fraction": result.fraction,
 		"_reason": result.reason,
 	}
@@ -272,20 +295,20 @@ def load_open_tickets(names: list[str] | None = None) -> list[dict]:
 	"""Open tickets (and tickets whose SLA state is still active) with what the engine needs: one query."""
 	issue_columns = frappe.db.get_table_columns("Issue")
 	extra = [f for f in (CHANNEL_FIELD, COMPLAINT_FIELD) if f in issue_columns]
+	# datetimes come back as text and are parsed with datetime.fromisoformat: frappe's converter
+	# (strptime) would otherwise be the largest cost of the whole job
+	datetimes = [f for f in (*DATETIME_FIELDS, "crms_sla_evaluated_on")]
+	plain = [f for f in (*STATE_FIELDS, *extra) if f not in datetimes]
 	select = ", ".join(
 		[
 			"i.name",
 			"i.status",
 			"i.priority",
 			"i.customer",
-			"i.creation",
-			"i.service_level_agreement_creation",
-			"i.first_responded_on",
 			"i._assign",
 			"i.crms_sla_policy",
-			"i.crms_sla_evaluated_on",
-			*[f"i.`{f}`" for f in STATE_FIELDS],
-			*[f"i.`{f}`" for f in extra],
+			*[f"cast(i.`{f}` as char) as `{f}`" for f in datetimes],
+			*[f"i.`{f}`" for f in plain],
 			"c.crms_tier as customer_tier",
 		]
 	)
@@ -298,11 +321,16 @@ def load_open_tickets(names: list[str] | None = None) -> list[dict]:
 			return []
 		where += f" and i.name in ({', '.join(['%s'] * len(names))})"
 		params.extend(names)
-	return frappe.db.sql(
+	rows = frappe.db.sql(
 		f"select {select} from `tabIssue` i left join `tabCustomer` c on c.name = i.customer where {where}",
 		params,
 		as_dict=True,
 	)
+	for row in rows:
+		for f in datetimes:
+			if row[f]:
+				row[f] = datetime.fromisoformat(row[f])
+	return rows
 
 
 def reevaluate_open_tickets(now: datetime | None = None, names: list[str] | None = None) -> dict:
@@ -312,13 +340,16 @@ def reevaluate_open_tickets(now: datetime | None = None, names: list[str] | None
 	tickets = load_open_tickets(names)
 	updates: dict[str, dict] = {}
 	escalations: list[tuple[dict, dict, dict, int]] = []
+	timelines = _timelines(tickets, policies, now)
 	for issue in tickets:
 		policy = policies.get(issue.crms_sla_policy)
 		if not policy:
 			continue
-		values = advance(issue, policy, now)
+		values = advance(issue, policy, now, timelines.get(issue.crms_sla_policy))
 		old_level = int(issue.crms_escalation_level or 0)
-		if any(_differs(issue.get(f), values[f]) for f in STATE_FIELDS):
+		changed = [f for f in STATE_FIELDS if _differs(issue.get(f), values[f])]
+		if changed:
+			values["_changed"] = changed
 			updates[issue.name] = values
 		if values["crms_escalation_level"] > old_level:
 			escalations.append((issue, policy, values, old_level))
@@ -330,9 +361,27 @@ def reevaluate_open_tickets(now: datetime | None = None, names: list[str] | None
 	return {"evaluated": len(tickets), "updated": len(updates), "escalations": len(escalations)}
 
 
+def _timelines(tickets: list[dict], policies: dict[str, dict], now: datetime) -> dict[str, Timeline]:
+	"""One precomputed business-time line per policy, from its oldest open ticket to 120 days ahead."""
+	site_tz = get_system_timezone()
+	oldest: dict[str, datetime] = {}
+	for t in tickets:
+		start = t.service_level_agreement_creation or t.creation
+		if t.crms_sla_policy in policies and start:
+			oldest[t.crms_sla_policy] = min(oldest.get(t.crms_sla_policy, start), start)
+	return {
+		name: Timeline(
+			policies[name]["calendar"],
+			aware(add_to_date(start, days=-1), site_tz),
+			aware(add_to_date(now, days=120), site_tz),
+		)
+		for name, start in oldest.items()
+	}
+
+
 def _differs(old, new) -> bool:
 	if isinstance(new, datetime) or isinstance(old, datetime):
-		return (get_datetime(old) if old else None) != new
+		return _dt(old) != _dt(new)
 	if isinstance(new, float) or isinstance(old, float):
 		return abs(float(old or 0) - float(new or 0)) > 0.001
 	if new is None or old is None:
@@ -343,16 +392,15 @@ def _differs(old, new) -> bool:
 def write_states(updates: dict[str, dict], now: datetime, chunk: int = WRITE_CHUNK) -> None:
 	"""Chunked UPDATE ... SET col = CASE name WHEN ... : a few statements for thousands of tickets.
 	`modified` is left alone, so an agent's open form is not invalidated by a clock tick."""
-	columns = (*STATE_FIELDS, "crms_sla_evaluated_on")
 	names = list(updates)
 	for start in range(0, len(names), chunk):
 		part = names[start : start + chunk]
-		params: list = []
-		sets = []
-		for col in columns:
-			if col == "crms_sla_evaluated_on":
-				sets.append("`crms_sla_evaluated_on` = %s")
-				params.append(now)
+		# only the columns that changed in this chunk (a clock tick changes the seconds left, not the rest)
+		changed = {c for name in part for c in updates[name].get("_changed", STATE_FIELDS)}
+		params: list = [now]
+		sets = ["`crms_sla_evaluated_on` = %s"]
+		for col in STATE_FIELDS:
+			if col not in changed:
 				continue
 			cases = []
 			for name in part:
@@ -362,12 +410,28 @@ def write_states(updates: dict[str, dict], now: datetime, chunk: int = WRITE_CHU
 		params.extend(part)
 		placeholders = ", ".join(["%s"] * len(part))
 		frappe.db.sql(f"UPDATE `tabIssue` SET {', '.join(sets)} WHERE `name` IN ({placeholders})", params)
-	for name in names:
-		frappe.clear_document_cache("Issue", name)
+	_clear_cached_issues(names)
+
+
+def _clear_cached_issues(names: list[str]) -> None:
+	"""frappe.clear_document_cache, for many tickets in one Redis call (now and after commit)."""
+	if not names:
+		return
+	keys = [frappe.get_document_cache_key("Issue", name) for name in names]
+
+	def clear():
+		frappe.cache.delete_value(keys)
+
+	clear()
+	frappe.db.after_commit.add(clear)
 
 
 def _publish(tickets: list[dict], updates: dict[str, dict]) -> None:
-	"""Live refresh: forms of tickets whose state or level changed; lists once per run."""
+	"""Live refresh after commit: one event to the Issue doctype room naming the tickets whose state or
+	level changed (open forms of those tickets reload), and one list_update. Never one event per
+	ticket: frappe de-duplicates pending events with a list scan, so thousands would be quadratic."""
+	from frappe.realtime import get_doctype_room
+
 	by_name = {t.name: t for t in tickets}
 	changed = [
 		n
@@ -375,20 +439,10 @@ def _publish(tickets: list[dict], updates: dict[str, dict]) -> None:
 		if v["crms_sla_status"] != by_name[n].crms_sla_status
 		or v["crms_escalation_level"] != int(by_name[n].crms_escalation_level or 0)
 	]
-	for name in changed:
-		v = updates[name]
+	room = get_doctype_room("Issue")
+	for start in range(0, len(changed), 2000):
 		frappe.publish_realtime(
-			"crms_sla_update",
-			{
-				"name": name,
-				"status": v["crms_sla_status"],
-				"level": v["crms_escalation_level"],
-				"response_due": str(v["crms_response_due"] or ""),
-				"resolution_due": str(v["crms_resolution_due"] or ""),
-			},
-			doctype="Issue",
-			docname=name,
-			after_commit=True,
+			"crms_sla_update", {"names": changed[start : start + 2000]}, room=room, after_commit=True
 		)
 	if changed:
 		frappe.publish_realtime("list_update", {"doctype": "Issue", "name": None}, after_commit=True)

@@ -7,17 +7,12 @@ frappe.ui.form.on("Issue", {
 	},
 	onload(frm) {
 		if (frm.__crms_sla_listener) return;
+		// the re-evaluation job sends one event per run to the Issue room, naming the changed tickets
+		frappe.realtime.doctype_subscribe("Issue");
 		frm.__crms_sla_listener = (data) => {
-			if (!data || data.name !== frm.doc.name || frm.doctype !== "Issue") return;
-			if (frm.is_dirty()) {
-				Object.assign(frm.doc, {
-					crms_sla_status: data.status,
-					crms_escalation_level: data.level,
-				});
-				crm_suite_sla.render(frm);
-			} else {
-				frm.reload_doc();
-			}
+			const doc = frm.doc;
+			if (!data || !doc || frm.doctype !== "Issue" || !(data.names || []).includes(doc.name)) return;
+			if (!frm.is_dirty()) frm.reload_doc();
 		};
 		frappe.realtime.on("crms_sla_update", frm.__crms_sla_listener);
 	},
