@@ -1,6 +1,7 @@
 """The scheduled SLA re-evaluation: states, escalation once per level, set-based cost."""
 
 from datetime import timedelta
+from unittest.mock import patch
 
 import frappe
 from frappe.desk.form.assign_to import add as assign
@@ -151,3 +152,14 @@ class TestSLAJob(CRMSuiteTestCase):
 			result = reevaluate_open_tickets(now=later(2), names=names)
 		self.assertEqual(result["evaluated"], 30)
 		self.assertEqual(result["updated"], 30)
+
+	def test_scheduler_entry_enqueues_one_deduplicated_long_job(self):
+		from crm_suite.service_desk.sla import JOB_ID, schedule_reevaluation
+
+		with patch("frappe.enqueue") as enqueue:
+			schedule_reevaluation()
+		args, kwargs = enqueue.call_args
+		self.assertEqual(args[0], "crm_suite.service_desk.sla.reevaluate_open_tickets")
+		self.assertEqual((kwargs["queue"], kwargs["job_id"], kwargs["deduplicate"]), ("long", JOB_ID, True))
+		hooks = frappe.get_hooks("scheduler_events")["cron"]["*/5 * * * *"]
+		self.assertIn("crm_suite.service_desk.sla.schedule_reevaluation", hooks)
