@@ -108,7 +108,15 @@ doc_events = {
 	},
 	# Service desk SLA: policy, due times, pauses on save (crm_suite/service_desk/sla.py)
 	"Issue": {
+		# Service desk intake: email / portal Issues matched, classified and routed (service_desk/intake.py)
+		"before_insert": [
+			"crm_suite.service_desk.intake.before_insert",
+		],
+		"after_insert": [
+			"crm_suite.service_desk.intake.after_insert",
+		],
 		"validate": [
+			"crm_suite.service_desk.intake.validate",
 			"crm_suite.service_desk.sla.on_issue_validate",
 		],
 	},
@@ -121,6 +129,10 @@ scheduler_events = {
 			"crm_suite.service_desk.sla.schedule_reevaluation",
 		],
 	},
+	# Service desk: open tickets of absent agents move to an available team member
+	"hourly": [
+		"crm_suite.service_desk.intake.reassign_absent",
+	],
 	"daily": [
 		"crm_suite.customer_360.follow_up.daily_reminders",
 		"crm_suite.customer_360.care.daily",
@@ -128,6 +140,7 @@ scheduler_events = {
 	"daily_long": [
 		"crm_suite.customer_analytics.metrics.nightly",
 		"crm_suite.customer_360.duplicates.nightly_scan",
+		"crm_suite.service_desk.classifier.nightly",
 	],
 }
 

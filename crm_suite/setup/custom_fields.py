@@ -35,6 +35,7 @@ PROVIDERS = (
 	"crm_suite.setup.fields.profile",
 	"crm_suite.setup.fields.lifecycle",
 	"crm_suite.setup.fields.quality",
+	"crm_suite.setup.fields.service_desk_intake",
 	"crm_suite.setup.fields.service_desk_sla",
 )
 

@@ -235,3 +235,28 @@ def make_issue(**kwargs) -> "frappe.model.document.Document":
 	return frappe.get_doc(
 		{"doctype": "Issue", "subject": f"_Test CRMS Issue {random_string(6)}", **kwargs}
 	).insert(ignore_permissions=True)
+
+
+def make_service_team(team_name: str | None = None, members: list[dict] | None = None, **kwargs):
+	"""A CRMS Service Team; each member dict needs at least `user` (see CRMS Service Team Member)."""
+	doc = frappe.get_doc(
+		{
+			"doctype": "CRMS Service Team",
+			"team_name": team_name or f"_Test Team {random_string(6)}",
+			"members": members or [],
+			**kwargs,
+		}
+	)
+	return doc.insert(ignore_permissions=True)
+
+
+def make_issue_type(name: str) -> str:
+	if not frappe.db.exists("Issue Type", name):
+		frappe.get_doc({"doctype": "Issue Type", "name": name}).insert(ignore_permissions=True)
+	return name
+
+
+def make_ticket_rule(**kwargs):
+	return frappe.get_doc(
+		{"doctype": "CRMS Ticket Rule", "rule_name": f"_Test Rule {random_string(6)}", **kwargs}
+	).insert(ignore_permissions=True)

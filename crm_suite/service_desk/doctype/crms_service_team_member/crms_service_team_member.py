@@ -1,0 +1,7 @@
+"""A member of a CRMS Service Team (child table)."""
+
+from frappe.model.document import Document
+
+
+class CRMSServiceTeamMember(Document):
+	pass
