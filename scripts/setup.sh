@@ -67,7 +67,7 @@ if [ "$SYSTEM" = 1 ]; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		git curl cron build-essential pkg-config python3-dev python3-venv python3-pip \
 		mariadb-server mariadb-client libmariadb-dev redis-server nodejs npm \
-		xfonts-75dpi xfonts-base fontconfig wkhtmltopdf chromium
+		xfonts-75dpi xfonts-base fontconfig fonts-noto-cjk wkhtmltopdf chromium
 	$SUDO tee /etc/mysql/mariadb.conf.d/99-crm-suite.cnf >/dev/null <<'CNF'
 [mysqld]
 bind-address = 127.0.0.1

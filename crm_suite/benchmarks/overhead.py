@@ -4,10 +4,12 @@ Both sites live on one bench and are measured in one process, in interleaved ABB
 round's documents are rolled back, so the sites do not grow while we measure.
 """
 
+import random
 import time
 
 import click
 
+from crm_suite.benchmarks.dedupe import ADJECTIVES, NOUNS, SECTORS
 from crm_suite.engine.benchstats import interleaved_order, paired_ratios, ratio, summarize
 
 GOAL = 1.05
@@ -98,16 +100,22 @@ def _measure_round(r: int) -> dict[str, list[float]]:
 	out = {op: [] for op in OPS}
 	customers = []
 	for i in range(CUSTOMERS_PER_ROUND):
+		# realistic, varied names and numbers (the same on both sides of a round): sequential phones
+		# and one shared name prefix would make every new customer a near-duplicate of the last ones
+		rng = random.Random(f"{r}-{i}")
+		name = " ".join(
+			(rng.choice(ADJECTIVES).title(), rng.choice(NOUNS).title(), rng.choice(SECTORS).title())
+		)
 		doc = frappe.get_doc(
 			{
 				"doctype": "Customer",
-				"customer_name": f"Bench {r} {i} {random_string(6)}",
+				"customer_name": f"{name} {random_string(4)}",
 				"customer_type": "Company",
 				"customer_group": "Commercial",
 				"territory": territory,
-				"email_id": f"bench{i}.{random_string(6).lower()}@example.com",
-				"mobile_no": f"+1206555{i:04d}",
-				"address_line1": f"{i} Main St",
+				"email_id": f"{name.split()[0].lower()}.{random_string(6).lower()}@example.com",
+				"mobile_no": f"+1206{rng.randint(2000000, 9999999)}",
+				"address_line1": f"{rng.randint(1, 999)} Main St",
 				"city": "Seattle",
 				"country": "United States",
 			}

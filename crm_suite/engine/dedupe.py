@@ -876,10 +876,20 @@ def best_matches(
 	limit: int = 5,
 	model: Model | None = None,
 ) -> list[Match]:
-	"""Scores of one (new) record against candidates fetched by indexed lookups; best first."""
+	"""Scores of one (new) record against candidates fetched by indexed lookups; best first.
+
+	Runs inside a document's save: the weights are computed once and a Match is built only for the
+	pairs that reach the threshold."""
 	model = model or Model.default()
+	weights = model.level_weights()
 	p = prepare({**record, "id": record.get("id") or "\x00new"})
-	out = [score_pair(p, prepare(o), model) for o in others if str(o["id"]) != p.id]
-	out = [m for m in out if m.probability >= threshold]
+	out = []
+	for o in others:
+		if str(o["id"]) == p.id:
+			continue
+		q = prepare(o)
+		pattern = compare(p, q)
+		if model.probability(pattern, weights) >= threshold:
+			out.append(_match(p, q, pattern, model, weights))
 	out.sort(key=lambda m: (-m.total, m.a, m.b))
 	return out[:limit]
