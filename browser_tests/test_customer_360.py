@@ -1,35 +1,12 @@
 """The Customer 360 tab on a desktop and on a phone: KPI cards, timeline, type filter, load more."""
 
-import json
 import uuid
 
 import pytest
 from conftest import VIEWPORTS, login, watch_errors
+from conftest import api as _api
 
 COMMENTS = 25  # more than one page (20), so "Load more" shows
-
-
-def _api(page, method, path, data=None, check=True):
-	"""A REST call from inside the page (the browser resolves *.localhost; the test process may not)."""
-	result = page.evaluate(
-		"""async ([method, path, body]) => {
-			const r = await fetch(path, {
-				method,
-				headers: {
-					"X-Frappe-CSRF-Token": frappe.csrf_token,
-					"Content-Type": "application/json",
-					Accept: "application/json",
-				},
-				body: body === null ? undefined : JSON.stringify(body),
-			});
-			return { ok: r.ok, status: r.status, text: await r.text() };
-		}""",
-		[method, path, data],
-	)
-	if not check:
-		return result["ok"]
-	assert result["ok"], f"{method} {path}: {result['status']} {result['text'][:300]}"
-	return json.loads(result["text"] or "{}").get("data")
 
 
 def _make_customer(page) -> tuple[str, list[str]]:
