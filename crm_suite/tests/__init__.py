@@ -19,5 +19,9 @@ def before_tests():
 	from crm_suite.setup.bootstrap import ensure_erpnext_ready
 
 	frappe.clear_cache()
+	# Notification Log sends its e-mail with now=in_test, and sending commits the open transaction:
+	# a test that assigns a ticket would otherwise persist its records into every later test.
+	# Muted mail is still queued (Email Queue rows exist), just never sent.
+	frappe.flags.mute_emails = True
 	ensure_erpnext_ready()
 	frappe.db.commit()  # the one expected commit: test records outlive the test run

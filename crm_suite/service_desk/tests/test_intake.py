@@ -49,6 +49,8 @@ class TestIntake(CRMSuiteTestCase):
 		frappe.set_user("Administrator")
 		frappe.cache.delete_value(classifier.MODEL_KEY)
 		frappe.db.set_global(classifier.MODEL_KEY, "")
+		# rules are site-wide and first-match-wins: each test sees only its own (rolled back after)
+		frappe.db.delete("CRMS Ticket Rule")
 		self.billing = make_issue_type("_Test Billing")
 		self.delivery = make_issue_type("_Test Delivery")
 		self.agents = [
