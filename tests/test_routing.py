@@ -53,3 +53,32 @@ def test_capacity_then_round_robin():
 	assert route(Ticket(), tie, {}, last, NOW).agent == "y"
 	full = route(Ticket(), [Agent("a", capacity=1)], {"a": 3}, {}, NOW)
 	assert full.agent == "a" and full.details["over_capacity"] and full.reason == "no_skill_match"
+
+
+def test_hours_and_holidays_read_in_the_team_time_zone():
+	from datetime import timezone
+
+	office = (time(9), time(18))
+	shanghai = Agent("sh", hours=office, time_zone="Asia/Shanghai")
+	london = Agent("ldn", hours=office, time_zone="Europe/London")
+	# 02:00 UTC is 10:00 in Shanghai and 02:00 in London
+	early = datetime(2025, 3, 3, 2, 0, tzinfo=timezone.utc)
+	assert route(Ticket(), [shanghai, london], {}, {}, early).agent == "sh"
+	# 12:00 UTC is 20:00 in Shanghai and 12:00 in London
+	noon = datetime(2025, 3, 3, 12, 0, tzinfo=timezone.utc)
+	assert route(Ticket(), [shanghai, london], {}, {}, noon).agent == "ldn"
+	# London summer time: 08:30 UTC on 2025-07-01 is 09:30 BST, inside hours (08:30 GMT would not be)
+	assert london.available(datetime(2025, 7, 1, 8, 30, tzinfo=timezone.utc))
+	assert not london.available(datetime(2025, 1, 6, 8, 30, tzinfo=timezone.utc))
+
+
+def test_team_holiday_is_the_local_date():
+	from datetime import timezone
+
+	sh = Agent("sh", time_zone="Asia/Shanghai", holidays=frozenset({date(2025, 10, 1)}))
+	# 2025-09-30 20:00 UTC is already 1 October in Shanghai
+	assert not sh.available(datetime(2025, 9, 30, 20, 0, tzinfo=timezone.utc))
+	assert sh.available(datetime(2025, 9, 30, 12, 0, tzinfo=timezone.utc))
+	# a naive clock is taken as local
+	assert not sh.available(datetime(2025, 10, 1, 12, 0))
+	assert route(Ticket(), [sh], {}, {}, datetime(2025, 10, 1, 12, 0)).reason == "no_agent_available"

@@ -1,7 +1,9 @@
 """Pick the agent for a ticket: skill match, availability, load, round robin; VIP to seniors first.
 
 Candidates are team members who are available (not flagged absent, or absent only until a past
-date, and inside their working hours when they have any). Among them, those matching the most of
+date, not on one of their team's holidays, and inside their working hours when they have any).
+Hours and holidays are read in the team's time zone: a Shanghai team and a London team share one
+queue, and "09:00-18:00" means each team's own morning. Among them, those matching the most of
 the ticket's needs (category, language, product) win; VIP tickets go to senior agents when one is
 available. Then the lowest load (open tickets / capacity), preferring agents under capacity, and
 finally the agent assigned longest ago (round robin). The decision carries a reason code and its
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -25,10 +28,21 @@ class Agent:
 	senior: bool = False
 	absent: bool = False
 	absent_until: date | None = None
-	hours: tuple[time, time] | None = None  # working hours, local time
+	hours: tuple[time, time] | None = None  # working hours, in time_zone
+	time_zone: str | None = None  # the team's IANA zone; None = the clock `now` is read on
+	holidays: frozenset[date] = frozenset()  # the team's days off, local dates
+
+	def local(self, now: datetime) -> datetime:
+		"""`now` on this agent's wall clock; a naive `now` is taken as already local."""
+		if self.time_zone and now.tzinfo is not None:
+			return now.astimezone(ZoneInfo(self.time_zone))
+		return now
 
 	def available(self, now: datetime) -> bool:
+		now = self.local(now)
 		if self.absent and (self.absent_until is None or self.absent_until >= now.date()):
+			return False
+		if now.date() in self.holidays:
 			return False
 		if self.hours:
 			start, end = self.hours

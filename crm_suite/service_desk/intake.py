@@ -230,11 +230,18 @@ def _split(value: str | None) -> frozenset[str]:
 def load_agents(team: str | None = None) -> dict[str, tuple[routing.Agent, str]]:
 	"""user -> (Agent, team) over enabled teams (or one team); an agent in two teams keeps the first."""
 	filters = {"parenttype": "CRMS Service Team"}
-	teams = frappe.get_all("CRMS Service Team", filters={"enabled": 1}, pluck="name", limit=1000)
+	team_rows = frappe.get_all(
+		"CRMS Service Team",
+		filters={"enabled": 1},
+		fields=["name", "time_zone", "holiday_list"],
+		limit=1000,
+	)
 	if team:
-		teams = [t for t in teams if t == team]
-	if not teams:
+		team_rows = [t for t in team_rows if t.name == team]
+	if not team_rows:
 		return {}
+	teams = [t.name for t in team_rows]
+	calendars = team_calendars(team_rows)
 	filters["parent"] = ("in", teams)
 	rows = frappe.get_all(
 		"CRMS Service Team Member",
@@ -277,10 +284,44 @@ def load_agents(team: str | None = None) -> dict[str, tuple[routing.Agent, str]]
 				absent=bool(r.absent),
 				absent_until=r.absent_until,
 				hours=hours,
+				time_zone=calendars[r.parent][0],
+				holidays=calendars[r.parent][1],
 			),
 			r.parent,
 		)
 	return agents
+
+
+def team_calendars(team_rows) -> dict[str, tuple[str | None, frozenset]]:
+	"""team -> (time zone, holidays near today), one Holiday query for all teams' lists."""
+	from frappe.utils import add_days, getdate, today
+
+	lists = {t.holiday_list for t in team_rows if t.holiday_list}
+	days: dict[str, set] = {}
+	if lists:
+		for h in frappe.get_all(
+			"Holiday",
+			filters={
+				"parenttype": "Holiday List",
+				"parent": ("in", list(lists)),
+				# a team's local date is at most a day off the server's
+				"holiday_date": ("between", [add_days(today(), -1), add_days(today(), 1)]),
+			},
+			fields=["parent", "holiday_date"],
+		):
+			days.setdefault(h.parent, set()).add(getdate(h.holiday_date))
+	return {
+		t.name: (t.time_zone or None, frozenset(days.get(t.holiday_list, ()))) for t in team_rows
+	}
+
+
+def routing_now():
+	"""Now as an aware datetime in the system zone, so each team reads it on its own clock."""
+	from zoneinfo import ZoneInfo
+
+	from frappe.utils import get_system_timezone
+
+	return now_datetime().replace(tzinfo=ZoneInfo(get_system_timezone()))
 
 
 def _as_time(value):
@@ -320,7 +361,7 @@ def choose_agent(doc, exclude: tuple[str, ...] = ()) -> tuple[routing.Decision, 
 		product=doc.flags.crms_item or None,
 		vip=doc.crms_customer_tier == "VIP",
 	)
-	decision = routing.route(ticket, [a for a, _ in agents.values()], loads, last, now_datetime(), exclude)
+	decision = routing.route(ticket, [a for a, _ in agents.values()], loads, last, routing_now(), exclude)
 	return decision, agents[decision.agent][1] if decision.agent else doc.crms_team
 
 

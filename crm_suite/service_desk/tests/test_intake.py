@@ -203,6 +203,31 @@ class TestIntake(CRMSuiteTestCase):
 		name = create(subject="invoice question", customer=customer.name)["name"]
 		self.assertEqual(assignees(name), [b])
 
+	def test_team_on_holiday_gets_no_new_tickets(self):
+		a, b, c, d = self.agents
+		holidays = frappe.get_doc(
+			{
+				"doctype": "Holiday List",
+				"holiday_list_name": f"_Test Team Holidays {random_string(6)}",
+				"from_date": add_days(today(), -30),
+				"to_date": add_days(today(), 30),
+				"holidays": [{"holiday_date": today(), "description": "Team day off"}],
+			}
+		).insert(ignore_permissions=True)
+		resting = make_service_team(
+			members=[{"user": a, "skills": self.billing, "capacity": 5}], holiday_list=holidays.name
+		)
+		make_ticket_rule(keywords="invoice", issue_type=self.billing, team=resting.name)
+		# the ticket waits unassigned in the resting team's queue instead of reaching an agent on leave
+		name = create(subject="invoice on a holiday")["name"]
+		self.assertEqual(assignees(name), [])
+		self.assertEqual(frappe.db.get_value("Issue", name, "crms_team"), resting.name)
+		resting.holiday_list = None
+		resting.save()
+		self.assertEqual(assignees(create(subject="invoice after the holiday")["name"]), [a])
+		with self.assertRaises(frappe.ValidationError):
+			make_service_team(members=[{"user": c}], time_zone="Mars/Olympus")
+
 	def test_absent_agent_reassigned(self):
 		a, b, c, d = self.agents
 		team = self.make_team()
