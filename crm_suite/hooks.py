@@ -107,6 +107,14 @@ doc_events = {
 		],
 	},
 	# Service desk SLA: policy, due times, pauses on save (crm_suite/service_desk/sla.py)
+	"Issue Type": {
+		"validate": [
+			"crm_suite.service_desk.categories.validate_issue_type",
+		],
+		"on_update": [
+			"crm_suite.service_desk.categories.on_issue_type_update",
+		],
+	},
 	"Issue": {
 		# Service desk intake: email / portal Issues matched, classified and routed (service_desk/intake.py)
 		"before_insert": [

@@ -37,6 +37,7 @@ PROVIDERS = (
 	"crm_suite.setup.fields.quality",
 	"crm_suite.setup.fields.service_desk_intake",
 	"crm_suite.setup.fields.service_desk_sla",
+	"crm_suite.setup.fields.service_desk_categories",
 )
 
 
