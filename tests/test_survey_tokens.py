@@ -111,3 +111,23 @@ def test_off_scale_or_tampered_ratings_are_rejected():
 	assert st.parse_rating_link("https://x/s?r=3", st.CSAT) == (None, 3)
 	with pytest.raises(ValueError):
 		st.rating_link("https://x/s", "abc", st.CSAT, 6)
+
+
+def test_one_comment_after_the_rating_within_the_window():
+	token, rec = issue()
+	# not rated yet: a comment alone is refused (it goes with the rating)
+	assert st.verify_comment(token, rec, "ISS-0001", NOW, PEPPER).reason == st.NOT_ANSWERED
+	rated = st.consume(rec, NOW)
+	assert st.verify_comment(token, rated, "ISS-0001", NOW + timedelta(hours=1), PEPPER).ok
+	assert st.verify_comment(token, rated, "ISS-0002", NOW, PEPPER).reason == st.WRONG_TICKET
+	assert st.verify_comment("guess", rated, "ISS-0001", NOW, PEPPER).reason == st.UNKNOWN
+	late = NOW + st.DEFAULT_COMMENT_WINDOW + timedelta(seconds=1)
+	assert st.verify_comment(token, rated, "ISS-0001", late, PEPPER).reason == st.EXPIRED
+	commented = st.add_comment(rated, NOW + timedelta(hours=1))
+	assert st.verify_comment(token, commented, "ISS-0001", NOW + timedelta(hours=2), PEPPER).reason == st.USED
+	# the rating itself can never be changed through the comment path
+	assert st.verify(token, commented, "ISS-0001", NOW, PEPPER).reason == st.USED
+	with pytest.raises(ValueError):
+		st.add_comment(commented, NOW)
+	with pytest.raises(ValueError):
+		st.add_comment(rec, NOW)

@@ -32,6 +32,8 @@ SCORE = "score"
 NUMERIC_DRIVERS = ("first_response_hours", "resolution_hours", "reopened", "replies")
 CHANNEL = "channel"
 INTERCEPT = "intercept"
+CLASSICAL = "classical"
+HC3 = "hc3"
 RANK_RTOL = 1e-9  # relative singular-value cut-off on unit-norm columns
 
 
@@ -86,11 +88,16 @@ def ols(
 	names: Sequence[str],
 	confidence: float = 0.95,
 	min_residual_df: int = 5,
+	cov_type: str = CLASSICAL,
 ) -> RegressionResult:
 	"""Ordinary least squares of y on the columns of x (include an intercept column yourself).
 
-	Classical (homoskedastic) standard errors, t-distribution p-values and intervals.
+	Standard errors are classical (homoskedastic) or HC3 (MacKinnon and White 1985): satisfaction
+	scores are bounded, so their spread often differs between fast and slow tickets, and HC3 keeps
+	the intervals honest then. p-values and intervals use the t distribution with n - p df.
 	"""
+	if cov_type not in (CLASSICAL, HC3):
+		raise ValueError(f"unknown cov_type {cov_type!r}")
 	xa = np.asarray(x, dtype=float)
 	ya = np.asarray(y, dtype=float)
 	n = len(ya)
@@ -113,7 +120,13 @@ def ols(
 	rss = float(resid @ resid)
 	tss = float(((ya - ya.mean()) ** 2).sum())
 	sigma2 = rss / df
-	se = np.sqrt(np.clip(np.diag(xtx_inv) * sigma2, 0, None))
+	if cov_type == HC3:
+		leverage = np.einsum("ij,jk,ik->i", xk, xtx_inv, xk)
+		weights = resid**2 / np.clip(1 - leverage, 1e-12, None) ** 2
+		cov = xtx_inv @ (xk.T * weights) @ xk @ xtx_inv
+	else:
+		cov = xtx_inv * sigma2
+	se = np.sqrt(np.clip(np.diag(cov), 0, None))
 	tcrit = float(stats.t.ppf(0.5 + confidence / 2, df))
 	coefs = []
 	for i, j in enumerate(kept):
@@ -149,6 +162,7 @@ def driver_regression(
 	baseline_channel: str | None = None,
 	confidence: float = 0.95,
 	min_residual_df: int = 5,
+	cov_type: str = CLASSICAL,
 ) -> RegressionResult:
 	"""Regress `score` on the numeric drivers and channel dummies (baseline: the commonest channel).
 
@@ -172,7 +186,7 @@ def driver_regression(
 	names = [INTERCEPT, *NUMERIC_DRIVERS, *(f"{CHANNEL}={c}" for c in others)]
 	x = [[1.0, *nums, *(1.0 if ch == c else 0.0 for c in others)] for _, nums, ch in clean]
 	y = [s for s, _, _ in clean]
-	result = ols(np.asarray(x).reshape(len(x), len(names)), y, names, confidence, min_residual_df)
+	result = ols(np.asarray(x).reshape(len(x), len(names)), y, names, confidence, min_residual_df, cov_type)
 	result.rows_skipped = skipped
 	result.baseline_channel = baseline_channel
 	return result

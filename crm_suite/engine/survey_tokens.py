@@ -29,6 +29,7 @@ UNKNOWN = "unknown"
 EXPIRED = "expired"
 USED = "used"
 WRONG_TICKET = "wrong_ticket"
+NOT_ANSWERED = "not_answered"  # a comment posted before any rating
 
 CSAT = "csat"
 NPS = "nps"
@@ -38,6 +39,7 @@ SCALES: dict[str, tuple[int, int]] = {CSAT: (1, 5), NPS: (0, 10)}
 MIN_TOKEN_BYTES = 16  # 128 bits: the floor OWASP sets for session identifiers
 DEFAULT_TOKEN_BYTES = 32
 DEFAULT_TTL = timedelta(days=14)
+DEFAULT_COMMENT_WINDOW = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class TokenRecord:
 	issued_on: datetime
 	expires_on: datetime
 	used_on: datetime | None = None
+	commented_on: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,38 @@ def consume(record: TokenRecord, now: datetime) -> TokenRecord:
 	if record.used_on is not None:
 		raise ValueError("token already used")
 	return replace(record, used_on=now)
+
+
+def verify_comment(
+	token: str,
+	record: TokenRecord | None,
+	expected_subject: str,
+	now: datetime,
+	pepper: str | bytes,
+	window: timedelta = DEFAULT_COMMENT_WINDOW,
+) -> Verification:
+	"""May this token add the optional comment to the rating it already recorded?
+
+	The one-click rating consumes the token; the thank-you page then offers a comment box. The same
+	token may post one comment within `window` of the rating, never a second rating (the caller
+	stores the comment only), so the answer stays one per ticket.
+	"""
+	v = verify(token, record, expected_subject, now, pepper)
+	if v.reason != USED or record is None or record.used_on is None:
+		# not rated yet: the comment goes with the rating through verify()
+		return v if v.reason != OK else Verification(NOT_ANSWERED, record)
+	if record.commented_on is not None:
+		return Verification(USED, record)
+	if now - record.used_on > window:
+		return Verification(EXPIRED, record)
+	return Verification(OK, record)
+
+
+def add_comment(record: TokenRecord, now: datetime) -> TokenRecord:
+	"""The record with its one comment marked; the database UPDATE guards on commented_on IS NULL."""
+	if record.used_on is None or record.commented_on is not None:
+		raise ValueError("comment not allowed")
+	return replace(record, commented_on=now)
 
 
 def check_rating(kind: str, rating: int | str | None) -> int | None:
