@@ -67,7 +67,7 @@ if [ "$SYSTEM" = 1 ]; then
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		git curl cron build-essential pkg-config python3-dev python3-venv python3-pip \
 		mariadb-server mariadb-client libmariadb-dev redis-server nodejs npm \
-		xfonts-75dpi xfonts-base fontconfig fonts-noto-cjk wkhtmltopdf chromium
+		xfonts-75dpi xfonts-base fontconfig fonts-noto-cjk wkhtmltopdf chromium dovecot-imapd
 	$SUDO tee /etc/mysql/mariadb.conf.d/99-crm-suite.cnf >/dev/null <<'CNF'
 [mysqld]
 bind-address = 127.0.0.1
@@ -118,6 +118,7 @@ fi
 grep -qx crm_suite sites/apps.txt || { [ -z "$(tail -c1 sites/apps.txt)" ] || echo >>sites/apps.txt; echo crm_suite >>sites/apps.txt; }
 ./env/bin/pip install -q --no-deps -e apps/crm_suite
 ./env/bin/pip install -q playwright pytest  # browser checks (Debian's chromium, never a downloaded one)
+./env/bin/pip install -q aiosmtpd  # SMTP sink inside the email intake test
 
 # ---- 3. services, site, demo -------------------------------------------------------------------------
 for conf in config/redis_cache.conf config/redis_queue.conf; do

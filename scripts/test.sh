@@ -120,6 +120,8 @@ bench_start_services || {
 	NOT_RUN+=("could not start MariaDB/Redis (counted as one failure): $BENCH_LAYERS")
 	finish
 }
+# IMAP server for the email intake test (Debian's dovecot; the test skips when it is not installed)
+"$REPO/scripts/mail_server.sh" start || log "dovecot did not start: the email intake test will skip"
 bench_link_checkout "$REPO" || {
 	FAILED=$((FAILED + 1))
 	NOT_RUN+=("could not link the checkout into the bench (counted as one failure): $BENCH_LAYERS")
