@@ -31,6 +31,9 @@ after_install = "crm_suite.setup.install.after_install"
 after_migrate = "crm_suite.setup.install.after_migrate"
 before_uninstall = "crm_suite.setup.install.before_uninstall"
 
+# Service desk workspace: the user's teams for the "Team Queue" shortcut (crm_suite/service_desk/dashboard.py)
+extend_bootinfo = ["crm_suite.service_desk.dashboard.boot_session"]
+
 # Testing
 # -------
 # `run-tests --app crm_suite` runs only our before_tests, so it bootstraps ERPNext itself.

@@ -127,15 +127,29 @@ def check_uninstalled():
 		"custom fields": execute("frappe.get_all", "Custom Field", filters={"fieldname": ["like", "crms%"]}),
 		"module defs": execute("frappe.get_all", "Module Def", filters={"app_name": "crm_suite"}),
 		"doctypes": execute("frappe.get_all", "DocType", filters={"name": ["like", "CRMS %"]}),
-		"workspace": execute("frappe.get_all", "Workspace", filters={"name": "CRM Suite"}),
+		"workspace": execute(
+			"frappe.get_all", "Workspace", filters={"name": ["in", ["CRM Suite", "Service Desk"]]}
+		),
 		"roles": execute("frappe.get_all", "Role", filters={"name": ["in", app_roles()]}, pluck="name"),
 		"property setters": execute(
 			"frappe.get_all", "Property Setter", filters={"module": ["in", ["Customer 360", "CRM Suite"]]}
 		),
-		"number cards": execute("frappe.get_all", "Number Card", filters={"module": "Customer 360"}),
-		"dashboard charts": execute("frappe.get_all", "Dashboard Chart", filters={"module": "Customer 360"}),
+		"number cards": execute(
+			"frappe.get_all", "Number Card", filters={"module": ["in", ["Customer 360", "Service Desk"]]}
+		),
+		"dashboard charts": execute(
+			"frappe.get_all", "Dashboard Chart", filters={"module": ["in", ["Customer 360", "Service Desk"]]}
+		),
+		"chart sources": execute(
+			"frappe.get_all", "Dashboard Chart Source", filters={"module": "Service Desk"}
+		),
+		"print formats": execute(
+			"frappe.get_all", "Print Format", filters={"module": ["in", ["Customer 360", "Service Desk"]]}
+		),
 		"reports": execute(
-			"frappe.get_all", "Report", filters={"module": ["in", ["Customer 360", "Customer Analytics"]]}
+			"frappe.get_all",
+			"Report",
+			filters={"module": ["in", ["Customer 360", "Customer Analytics", "Service Desk"]]},
 		),
 		"customer columns in meta": [
 			f["fieldname"]

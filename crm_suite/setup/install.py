@@ -176,6 +176,9 @@ ERPNEXT_INDEXES = (
 	# lifecycle replay, metrics and reports: a customer's submitted invoices and orders by date
 	("Sales Invoice", ("customer", "docstatus", "posting_date"), "crms_customer_docstatus_date"),
 	("Sales Order", ("customer", "docstatus", "transaction_date"), "crms_customer_docstatus_date"),
+	# service-desk reports, number cards and charts: tickets opened / resolved in a date range
+	("Issue", ("opening_date",), "crms_opening_date"),
+	("Issue", ("sla_resolution_date",), "crms_sla_resolution_date"),
 )
 # Indexes earlier releases added to ERPNext's tables and this one no longer wants.
 RETIRED_INDEXES = (

@@ -1,0 +1,44 @@
+// Copyright (c) 2026, crm_suite developers
+// For license information, please see license.txt
+
+frappe.query_reports["First Response Time"] = {
+	filters: [
+		{
+			fieldname: "from_date",
+			label: __("From Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.add_months(frappe.datetime.get_today(), -1),
+			reqd: 1,
+		},
+		{
+			fieldname: "to_date",
+			label: __("To Date"),
+			fieldtype: "Date",
+			default: frappe.datetime.get_today(),
+			reqd: 1,
+		},
+		{
+			fieldname: "group_by",
+			label: __("Group By"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Team", label: __("Team") },
+				{ value: "Agent", label: __("Agent") },
+				{ value: "Category", label: __("Category") },
+				{ value: "Priority", label: __("Priority") },
+				{ value: "Customer Tier", label: __("Customer Tier") },
+				{ value: "Channel", label: __("Channel") },
+			],
+			default: "Team",
+			reqd: 1,
+		},
+		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
+		{ fieldname: "team", label: __("Team"), fieldtype: "Link", options: "CRMS Service Team" },
+		{
+			fieldname: "channel",
+			label: __("Channel"),
+			fieldtype: "Select",
+			options: ["", "Email", "Portal", "Web", "Phone", "Chat", "App", "API"],
+		},
+	],
+};
