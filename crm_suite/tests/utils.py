@@ -260,3 +260,30 @@ def make_ticket_rule(**kwargs):
 	return frappe.get_doc(
 		{"doctype": "CRMS Ticket Rule", "rule_name": f"_Test Rule {random_string(6)}", **kwargs}
 	).insert(ignore_permissions=True)
+
+
+def make_portal_user(email: str, customer: str | None = None) -> str:
+	"""A website user (role Customer) whose Contact links to the customer, as ERPNext's portal expects."""
+	if not frappe.db.exists("User", email):
+		frappe.get_doc(
+			{
+				"doctype": "User",
+				"email": email,
+				"first_name": email.split("@")[0],
+				"user_type": "Website User",
+				"send_welcome_email": 0,
+				"roles": [{"role": "Customer"}],
+			}
+		).insert(ignore_permissions=True)
+	contact_name = frappe.db.get_value("Contact", {"user": email})
+	if contact_name:
+		contact = frappe.get_doc("Contact", contact_name)
+	else:
+		contact = frappe.get_doc({"doctype": "Contact", "first_name": email.split("@")[0], "user": email})
+		contact.append("email_ids", {"email_id": email, "is_primary": 1})
+	if customer and not any(
+		link.link_doctype == "Customer" and link.link_name == customer for link in contact.links
+	):
+		contact.append("links", {"link_doctype": "Customer", "link_name": customer})
+	contact.save(ignore_permissions=True)
+	return email
