@@ -41,23 +41,7 @@ before_tests = "crm_suite.tests.before_tests"
 
 # Personal data (Personal Data Download / Deletion Request read this key)
 # -----------------------------------------------------------------------
-user_data_fields = [
-	# Customer portal: guests' pending ticket requests (service_desk/portal.py)
-	{
-		"doctype": "CRMS Ticket Request",
-		"match_field": "email",
-		"personal_fields": ["full_name", "email", "request_ip"],
-	},
-]
-
-# Customer portal (crm_suite/www/support/, service_desk/portal.py): ticket detail pages and the
-# portal menu entry for customers (ERPNext's own /issues stays as it is).
-website_route_rules = [
-	{"from_route": "/support/tickets/<name>", "to_route": "support/ticket"},
-]
-portal_menu_items = [
-	{"title": "Support Tickets", "route": "/support/tickets", "role": "Customer"},
-]
+user_data_fields = []
 
 # ---------------------------------------------------------------------------------------------
 # Customer 360. One handler module per area; each list keeps one area's handlers on its own lines.
@@ -108,6 +92,10 @@ doc_events = {
 		"on_trash": [
 			"crm_suite.customer_360.follow_up.on_todo_trash",
 		],
+		# Ticket lifecycle: an assignment moves a Pending ticket to In Progress (service_desk/lifecycle.py)
+		"after_insert": [
+			"crm_suite.service_desk.lifecycle.on_todo_insert",
+		],
 	},
 	"Sales Invoice": {
 		"on_submit": [
@@ -137,6 +125,7 @@ doc_events = {
 	"Issue": {
 		# Service desk intake: email / portal Issues matched, classified and routed (service_desk/intake.py)
 		"before_insert": [
+			"crm_suite.service_desk.lifecycle.before_insert",
 			"crm_suite.service_desk.intake.before_insert",
 		],
 		"after_insert": [
@@ -144,7 +133,16 @@ doc_events = {
 		],
 		"validate": [
 			"crm_suite.service_desk.intake.validate",
+			# Ticket lifecycle: stage <-> status, reopen count, complaint close guard (before the SLA reads status)
+			"crm_suite.service_desk.lifecycle.on_issue_validate",
 			"crm_suite.service_desk.sla.on_issue_validate",
+		],
+	},
+	# Ticket lifecycle: a customer's reply reopens / resumes the Issue, an agent's reply is its first
+	# response (crm_suite/service_desk/lifecycle.py)
+	"Communication": {
+		"after_insert": [
+			"crm_suite.service_desk.lifecycle.on_communication_insert",
 		],
 	},
 }
@@ -161,7 +159,7 @@ scheduler_events = {
 		"crm_suite.service_desk.intake.reassign_absent",
 	],
 	"daily": [
-		"crm_suite.service_desk.portal.purge_ticket_requests",
+		"crm_suite.service_desk.lifecycle.auto_close_resolved",
 		"crm_suite.customer_360.follow_up.daily_reminders",
 		"crm_suite.customer_360.care.daily",
 	],
@@ -174,7 +172,7 @@ scheduler_events = {
 
 doctype_js = {
 	"Customer": "public/js/customer.js",
-	"Issue": ["public/js/issue_sla.js"],
+	"Issue": ["public/js/issue_sla.js", "public/js/issue_lifecycle.js"],
 }
 
 doctype_list_js = {

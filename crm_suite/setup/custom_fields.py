@@ -38,6 +38,7 @@ PROVIDERS = (
 	"crm_suite.setup.fields.service_desk_intake",
 	"crm_suite.setup.fields.service_desk_sla",
 	"crm_suite.setup.fields.service_desk_categories",
+	"crm_suite.setup.fields.service_desk_lifecycle",
 )
 
 

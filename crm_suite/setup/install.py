@@ -25,7 +25,14 @@ def setup():
 	sync_property_setters()
 	store_missing_defaults()
 	create_default_segment_rules()
+	create_default_complaint_policies()
 	sync_indexes()
+
+
+def create_default_complaint_policies():
+	from crm_suite.service_desk.lifecycle import create_default_complaint_policies as create
+
+	create()
 
 
 def create_default_segment_rules():
@@ -176,6 +183,8 @@ ERPNEXT_INDEXES = (
 	# lifecycle replay, metrics and reports: a customer's submitted invoices and orders by date
 	("Sales Invoice", ("customer", "docstatus", "posting_date"), "crms_customer_docstatus_date"),
 	("Sales Order", ("customer", "docstatus", "transaction_date"), "crms_customer_docstatus_date"),
+	# ticket lifecycle: the daily auto-close finds Resolved tickets by their resolution moment
+	("Issue", ("status", "crms_resolved_on"), "crms_status_resolved_on"),
 	# service-desk reports, number cards and charts: tickets opened / resolved in a date range
 	("Issue", ("opening_date",), "crms_opening_date"),
 	("Issue", ("sla_resolution_date",), "crms_sla_resolution_date"),
