@@ -41,7 +41,23 @@ before_tests = "crm_suite.tests.before_tests"
 
 # Personal data (Personal Data Download / Deletion Request read this key)
 # -----------------------------------------------------------------------
-user_data_fields = []
+user_data_fields = [
+	# Customer portal: guests' pending ticket requests (service_desk/portal.py)
+	{
+		"doctype": "CRMS Ticket Request",
+		"match_field": "email",
+		"personal_fields": ["full_name", "email", "request_ip"],
+	},
+]
+
+# Customer portal (crm_suite/www/support/, service_desk/portal.py): ticket detail pages and the
+# portal menu entry for customers (ERPNext's own /issues stays as it is).
+website_route_rules = [
+	{"from_route": "/support/tickets/<name>", "to_route": "support/ticket"},
+]
+portal_menu_items = [
+	{"title": "Support Tickets", "route": "/support/tickets", "role": "Customer"},
+]
 
 # ---------------------------------------------------------------------------------------------
 # Customer 360. One handler module per area; each list keeps one area's handlers on its own lines.
@@ -160,6 +176,7 @@ scheduler_events = {
 	],
 	"daily": [
 		"crm_suite.service_desk.lifecycle.auto_close_resolved",
+		"crm_suite.service_desk.portal.purge_ticket_requests",
 		"crm_suite.customer_360.follow_up.daily_reminders",
 		"crm_suite.customer_360.care.daily",
 	],
