@@ -106,3 +106,103 @@ def test_rejects_empty_plan():
 def test_tiny_plan_still_meets_minimum():
 	p = build_plan(1, 3, TODAY)
 	assert len(p.invoices) >= MIN_INVOICES_PER_CUSTOMER
+
+
+# -- service desk -----------------------------------------------------------------------------------
+from datetime import datetime
+
+from crm_suite.engine.classify import split_keywords
+from crm_suite.engine.demo_plan import (
+	COMPLAINT_LIMITS,
+	SERVICE_AGENTS,
+	SERVICE_CATEGORIES,
+	SERVICE_RULES,
+	SERVICE_TEAMS,
+	TICKET_SUBJECTS,
+	ticket_outcome,
+)
+
+
+def test_service_tickets_are_recent_varied_and_reproducible(plan):
+	assert len(plan.tickets) == 300
+	assert all(TODAY - timedelta(days=91) <= t.opened.date() <= TODAY for t in plan.tickets)
+	assert {t.category for t in plan.tickets} == set(SERVICE_CATEGORIES)
+	assert {t.complaint_class for t in plan.tickets if t.category == "Complaint"} == {
+		"Normal",
+		"Urgent",
+		"Major",
+	}
+	assert all(t.complaint_class is None for t in plan.tickets if t.category != "Complaint")
+	assert len({t.channel for t in plan.tickets}) >= 5
+	assert len({t.key for t in plan.tickets}) == len(plan.tickets)
+	again = build_plan(500, 42, TODAY)
+	assert [asdict(t) for t in again.tickets] == [asdict(t) for t in plan.tickets]
+
+
+def test_service_tickets_leave_the_rest_of_the_plan_unchanged(plan):
+	# the tickets draw from their own generator: earlier documents of a seed stay as they were
+	assert (
+		plan.counts()["issues"] == 400
+		and plan.counts()["invoices"] == build_plan(500, 42, TODAY).counts()["invoices"]
+	)
+
+
+def test_every_subject_is_caught_by_its_categorys_rule():
+	rules = {issue_type: split_keywords(keywords) for _n, _o, keywords, issue_type, _t, _c in SERVICE_RULES}
+	ordered = [(split_keywords(k), it) for _n, _o, k, it, _t, _c in sorted(SERVICE_RULES, key=lambda r: r[1])]
+	for category, subjects in TICKET_SUBJECTS.items():
+		assert rules[category]
+		for subject in subjects:
+			first = next(it for kws, it in ordered if any(k in subject.lower() for k in kws))
+			assert first == category, subject
+
+
+def test_teams_and_agents():
+	assert len(SERVICE_TEAMS) == 3
+	teams = {t.name for t in SERVICE_TEAMS}
+	assert {a.team for a in SERVICE_AGENTS} == teams
+	assert all(sum(a.senior for a in SERVICE_AGENTS if a.team == t) == 1 for t in teams)
+	covered = {skill for t in SERVICE_TEAMS for skill in t.skills}
+	assert covered == set(SERVICE_CATEGORIES)
+
+
+def test_outcome_depends_on_the_agent(plan):
+	now = datetime(2026, 11, 23, 18, 0)
+	fast, slow = SERVICE_AGENTS[0], SERVICE_AGENTS[5]
+	done = [t for t in plan.tickets if t.resolved and t.answered and t.opened < now - timedelta(days=10)]
+	assert done
+
+	def median_hours(agent):
+		hours = sorted(
+			(o.first_response - t.opened).total_seconds() / 3600
+			for t in done
+			if (o := ticket_outcome(t, agent, now)).first_response
+		)
+		return hours[len(hours) // 2]
+
+	assert median_hours(fast) < median_hours(slow) / 4
+	reopened = {a.email: sum(ticket_outcome(t, a, now).reopens > 0 for t in done) for a in (fast, slow)}
+	assert reopened[fast.email] < reopened[slow.email]
+
+
+def test_outcome_never_in_the_future_and_ordered(plan):
+	now = datetime.combine(TODAY, datetime.min.time()).replace(hour=18)
+	for t in plan.tickets:
+		o = ticket_outcome(t, SERVICE_AGENTS[4], now)
+		if o.first_response:
+			assert t.opened <= o.first_response <= now
+		if o.resolved:
+			assert o.first_response and o.first_response <= o.resolved <= now
+		if o.reopens:
+			assert o.reopened_on and o.reopens in (1, 2)
+
+
+def test_complaints_are_worked_against_their_class_limit(plan):
+	now = datetime(2026, 11, 23, 18, 0)
+	complaints = [t for t in plan.tickets if t.complaint_class and t.resolved]
+	assert complaints
+	for t in complaints:
+		o = ticket_outcome(t, SERVICE_AGENTS[3], now)
+		if o.resolved and not o.reopens:
+			# medians sit below the limit, so most close in time; never absurdly late
+			assert (o.resolved - t.opened).total_seconds() / 3600 < COMPLAINT_LIMITS[t.complaint_class] * 6

@@ -62,6 +62,8 @@ class DemoBuilder:
 		self._step("payment_entries", self.make_payments, len(self.plan.payments))
 		self._step("issues", self.make_issues, len(self.plan.issues))
 		self._step("call_logs", self.make_call_logs, len(self.plan.call_logs))
+		self._step("service_desk_masters", self.make_service_masters, 1)
+		self._step("service_tickets", self.make_service_tickets, len(self.plan.tickets))
 		frappe.db.commit()
 		return self.timings
 
@@ -417,6 +419,16 @@ class DemoBuilder:
 			values["sla_resolution_date"] = _at(issue.opened + timedelta(days=1), 16)
 		frappe.db.set_value("Issue", doc.name, values, update_modified=False)
 		_backdate("Issue", doc.name, issue.opened)
+
+	def make_service_masters(self) -> None:
+		from crm_suite.demo.service_desk import ensure_service_masters
+
+		ensure_service_masters()
+
+	def make_service_tickets(self) -> int:
+		from crm_suite.demo.service_desk import make_tickets
+
+		return make_tickets(self, self.plan.tickets)
 
 	def make_call_logs(self) -> int:
 		return self._each(_("Call Logs"), enumerate(self.plan.call_logs), self._call_log)

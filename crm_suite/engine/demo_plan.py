@@ -6,9 +6,10 @@ real ERPNext documents. Same (customers, seed, today) -> same plan, byte for byt
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 COMPANY_WORDS = (
 	"Acme",
@@ -315,6 +316,7 @@ class DemoPlan:
 	opportunities: list[Opportunity] = field(default_factory=list)
 	issues: list[Issue] = field(default_factory=list)
 	call_logs: list[CallLog] = field(default_factory=list)
+	tickets: list[Ticket] = field(default_factory=list)
 
 	def counts(self) -> dict[str, int]:
 		return {
@@ -328,6 +330,7 @@ class DemoPlan:
 			"opportunities": len(self.opportunities),
 			"issues": len(self.issues),
 			"call_logs": len(self.call_logs),
+			"service_tickets": len(self.tickets),
 		}
 
 
@@ -354,6 +357,8 @@ def build_plan(
 	_payments(rng, plan)
 	_pipeline(rng, plan, start)
 	_service(rng, plan)
+	# own generator: the service-desk tickets leave every earlier document of a seed unchanged
+	plan_tickets(random.Random(f"{seed}-service-desk"), plan)
 	return plan
 
 
@@ -612,3 +617,260 @@ def _service(rng: random.Random, plan: DemoPlan) -> None:
 		)
 	plan.issues.sort(key=lambda i: i.opened)
 	plan.call_logs.sort(key=lambda c: c.start)
+
+
+# ------------------------------------------------------------------------------------------------
+# Service desk: teams, agents, policies, rules and recent tickets whose timings depend on the agent.
+# The agent a ticket gets is decided by the real intake (rules, then skill / load routing), so the
+# plan carries each ticket's random draws and `ticket_outcome` turns them into times for that agent.
+
+SERVICE_CATEGORIES = ("Billing", "Delivery", "Product defect", "Account", "Complaint")
+SERVICE_CATEGORY_DESCRIPTIONS = {
+	"Billing": "Invoices, refunds, charges and payment questions",
+	"Delivery": "Late, missing, wrong or damaged deliveries",
+	"Product defect": "A product that does not work as it should",
+	"Account": "Portal access, passwords and account data",
+	"Complaint": "Formal complaints, classed Normal / Urgent / Major",
+}
+SERVICE_DOMAIN = "service.example.com"
+
+
+@dataclass(frozen=True)
+class ServiceAgent:
+	first_name: str
+	last_name: str
+	team: str
+	response_hours: float  # median first response
+	resolution_hours: float  # median resolution
+	reopen_rate: float  # share of this agent's resolved tickets that come back
+	senior: bool = False
+
+	@property
+	def email(self) -> str:
+		return f"{self.first_name.lower()}.{self.last_name.lower()}@{SERVICE_DOMAIN}"
+
+
+@dataclass(frozen=True)
+class ServiceTeam:
+	name: str
+	skills: tuple[str, ...]  # Issue Types
+
+
+SERVICE_TEAMS: tuple[ServiceTeam, ...] = (
+	ServiceTeam("Billing Desk", ("Billing", "Account")),
+	ServiceTeam("Logistics Desk", ("Delivery", "Complaint")),
+	ServiceTeam("Product Support", ("Product defect", "Account")),
+)
+# Teams differ (Billing answers fast and rarely reopens, Logistics answers slowly, Product Support
+# takes long to resolve and reopens most) and agents within a team differ again.
+SERVICE_AGENTS: tuple[ServiceAgent, ...] = (
+	ServiceAgent("Grace", "Hopper", "Billing Desk", 0.8, 6.0, 0.03, senior=True),
+	ServiceAgent("Alan", "Kay", "Billing Desk", 1.2, 9.0, 0.05),
+	ServiceAgent("Ada", "Byron", "Billing Desk", 2.5, 14.0, 0.10),
+	ServiceAgent("Linus", "Pauling", "Logistics Desk", 3.0, 20.0, 0.08, senior=True),
+	ServiceAgent("Rosa", "Parks", "Logistics Desk", 6.0, 30.0, 0.12),
+	ServiceAgent("Mei", "Chen", "Logistics Desk", 10.0, 44.0, 0.18),
+	ServiceAgent("Katherine", "Johnson", "Product Support", 1.5, 30.0, 0.12, senior=True),
+	ServiceAgent("Tim", "Berners", "Product Support", 3.5, 52.0, 0.22),
+	ServiceAgent("Hedy", "Lamarr", "Product Support", 5.0, 70.0, 0.30),
+)
+# (rule name, order, comma-separated keywords, Issue Type, team, complaint class)
+SERVICE_RULES: tuple[tuple[str, int, str, str, str, str], ...] = (
+	("Demo: complaints", 1, "complaint,unacceptable,formal", "Complaint", "Logistics Desk", "Normal"),
+	("Demo: billing", 2, "invoice,refund,charged,payment", "Billing", "Billing Desk", ""),
+	("Demo: delivery", 3, "delivery,arrived,courier,shipment", "Delivery", "Logistics Desk", ""),
+	(
+		"Demo: product defects",
+		4,
+		"stopped working,broken,defect,error",
+		"Product defect",
+		"Product Support",
+		"",
+	),
+	("Demo: account", 5, "log in,password,account", "Account", "Billing Desk", ""),
+)
+TICKET_SUBJECTS: dict[str, tuple[str, ...]] = {
+	"Billing": (
+		"Invoice amount does not match the quotation",
+		"Refund not received after return",
+		"Charged twice for one order",
+		"Payment not reflected on my statement",
+	),
+	"Delivery": (
+		"Delivery arrived two days late",
+		"Courier left the shipment at the wrong address",
+		"Delivery missing one item",
+		"Shipment arrived damaged",
+	),
+	"Product defect": (
+		"Laptop stopped working after update",
+		"Monitor broken on arrival",
+		"Router shows a connection error",
+		"Printer defect: lines on every page",
+	),
+	"Account": (
+		"Cannot log in to the customer portal",
+		"Password reset e-mail never arrives",
+		"Please update my account contact details",
+	),
+	"Complaint": (
+		"Formal complaint about the installation team",
+		"Complaint: third missed appointment",
+		"Unacceptable response from the hotline",
+	),
+}
+# Complaint class -> (share, median hours to close as a share of the class limit 72 / 24 / 4 h)
+COMPLAINT_MIX: dict[str, tuple[float, float]] = {
+	"Normal": (0.55, 0.45),
+	"Urgent": (0.3, 0.6),
+	"Major": (0.15, 0.8),
+}
+COMPLAINT_LIMITS = {"Normal": 72.0, "Urgent": 24.0, "Major": 4.0}
+# Category -> channel weights (Email, Portal, Web, Phone, Chat, App, API)
+TICKET_CHANNELS = ("Email", "Portal", "Web", "Phone", "Chat", "App", "API")
+CHANNEL_WEIGHTS: dict[str, tuple[int, ...]] = {
+	"Billing": (45, 20, 5, 15, 10, 3, 2),
+	"Delivery": (25, 15, 5, 35, 15, 5, 0),
+	"Product defect": (30, 25, 10, 20, 10, 5, 0),
+	"Account": (20, 40, 15, 5, 15, 5, 0),
+	"Complaint": (50, 10, 0, 35, 5, 0, 0),
+}
+CATEGORY_WEIGHTS = (28, 24, 18, 14, 16)
+# SLA policies: (name, is_default, order, conditions, response h, resolution h, per-priority targets)
+SLA_POLICIES: tuple[dict, ...] = (
+	{
+		"policy_name": "Demo: Standard",
+		"is_default": 1,
+		"sort_order": 50,
+		"response_hours": 8,
+		"resolution_hours": 48,
+		"targets": (("Urgent", 1, 8), ("High", 2, 16), ("Medium", 4, 32), ("Low", 8, 72)),
+	},
+	{
+		"policy_name": "Demo: VIP",
+		"sort_order": 10,
+		"customer_tier": "VIP",
+		"response_hours": 2,
+		"resolution_hours": 16,
+		"targets": (("Urgent", 0.5, 4), ("High", 1, 8)),
+	},
+	{
+		"policy_name": "Demo: Complaint Normal",
+		"sort_order": 5,
+		"complaint_class": "Normal",
+		"response_hours": 8,
+		"resolution_hours": 72,
+	},
+	{
+		"policy_name": "Demo: Complaint Urgent",
+		"sort_order": 5,
+		"complaint_class": "Urgent",
+		"response_hours": 2,
+		"resolution_hours": 24,
+	},
+	{
+		"policy_name": "Demo: Complaint Major",
+		"sort_order": 5,
+		"complaint_class": "Major",
+		"response_hours": 0.5,
+		"resolution_hours": 4,
+	},
+)
+SERVICE_DAYS = 90  # tickets are spread over the last 90 days
+
+
+@dataclass
+class Ticket:
+	customer: int
+	category: str
+	subject: str
+	channel: str
+	impact: str
+	urgency: str
+	complaint_class: str | None
+	opened: datetime
+	response_z: float  # standard normal draws: the agent's medians spread log-normally
+	resolution_z: float
+	reopen_u: float  # uniform draw against the agent's reopen rate
+	answered: bool  # a still-open recent ticket may have no first response yet
+	resolved: bool
+	closed: bool  # Closed rather than Resolved
+	seq: int = 0  # position in the plan: the ticket's idempotency key
+
+	@property
+	def key(self) -> str:
+		return f"t{self.seq:05d}"
+
+
+@dataclass(frozen=True)
+class TicketOutcome:
+	first_response: datetime | None
+	resolved: datetime | None
+	reopens: int
+	reopened_on: datetime | None
+
+
+def ticket_outcome(ticket: Ticket, agent: ServiceAgent | None, now: datetime) -> TicketOutcome:
+	"""When the ticket was first answered and resolved by this agent, and how often it came back."""
+	response_median = agent.response_hours if agent else 12.0
+	resolution_median = agent.resolution_hours if agent else 60.0
+	reopen_rate = agent.reopen_rate if agent else 0.1
+	if ticket.complaint_class in COMPLAINT_LIMITS:
+		# complaints are worked against their class limit; slower agents miss it more often
+		share = COMPLAINT_MIX[ticket.complaint_class][1]
+		resolution_median = COMPLAINT_LIMITS[ticket.complaint_class] * share * (resolution_median / 30.0)
+		response_median = min(response_median, resolution_median / 3)
+	response_h = response_median * math.exp(0.6 * ticket.response_z)
+	resolution_h = max(response_h + 0.25, resolution_median * math.exp(0.5 * ticket.resolution_z))
+	first = ticket.opened + timedelta(hours=response_h) if ticket.answered else None
+	if first and first > now:
+		first = None
+	resolved = ticket.opened + timedelta(hours=resolution_h) if ticket.resolved and first else None
+	if resolved and resolved > now:
+		resolved = None
+	reopens, reopened_on = 0, None
+	if resolved and ticket.reopen_u < reopen_rate:
+		reopens = 2 if ticket.reopen_u < reopen_rate / 4 else 1
+		reopened_on = resolved
+		# a reopened ticket is resolved again a while later
+		resolved = resolved + timedelta(hours=resolution_median * 0.5 * reopens)
+		if resolved > now:
+			resolved = None
+	return TicketOutcome(first, resolved, reopens, reopened_on)
+
+
+def plan_tickets(rng: random.Random, plan: DemoPlan) -> None:
+	"""Recent tickets (last SERVICE_DAYS days): 0.6 per customer, categories, channels, classes."""
+	n = len(plan.customers)
+	now = datetime.combine(plan.today, time(18, 0))
+	active = [c for c in plan.customers if not c.churned_on] or plan.customers
+	for _ in range(max(1, int(n * 0.6))):
+		c = active[rng.randrange(len(active))]
+		category = rng.choices(SERVICE_CATEGORIES, CATEGORY_WEIGHTS)[0]
+		day = plan.today - timedelta(days=int(rng.triangular(0, SERVICE_DAYS, 0)))
+		opened = datetime.combine(day, time(rng.randint(7, 19), rng.choice((0, 10, 20, 30, 40, 50))))
+		age_h = (now - opened).total_seconds() / 3600
+		complaint = None
+		if category == "Complaint":
+			complaint = rng.choices(tuple(COMPLAINT_MIX), [w for w, _m in COMPLAINT_MIX.values()])[0]
+		plan.tickets.append(
+			Ticket(
+				customer=c.key,
+				category=category,
+				subject=rng.choice(TICKET_SUBJECTS[category]),
+				channel=rng.choices(TICKET_CHANNELS, CHANNEL_WEIGHTS[category])[0],
+				impact=rng.choices(("High", "Medium", "Low"), (15, 50, 35))[0],
+				urgency=rng.choices(("High", "Medium", "Low"), (20, 50, 30))[0],
+				complaint_class=complaint,
+				opened=opened,
+				response_z=rng.gauss(0, 1),
+				resolution_z=rng.gauss(0, 1),
+				reopen_u=rng.random(),
+				answered=age_h > 48 or rng.random() < 0.7,
+				resolved=age_h > 24 * 7 or rng.random() < 0.55,
+				closed=rng.random() < 0.6,
+			)
+		)
+	plan.tickets.sort(key=lambda t: (t.opened, t.customer))
+	for seq, ticket in enumerate(plan.tickets):
+		ticket.seq = seq
