@@ -39,7 +39,12 @@ def create(
 		"item": item,
 		"language": language,
 	}
-	issue = create_ticket({k: v for k, v in payload.items() if v is not None}, channel, idempotency_key)
+	issue = create_ticket(
+		{k: v for k, v in payload.items() if v is not None},
+		channel,
+		idempotency_key,
+		assign_after_commit=True,  # the assignee follows within seconds (background job, short queue)
+	)
 	return {
 		"name": issue.name,
 		"status": issue.status,

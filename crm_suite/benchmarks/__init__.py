@@ -16,6 +16,8 @@ BENCHMARKS = {
 	"timeline": "crm_suite.benchmarks.timeline:run",
 	"dedupe": "crm_suite.benchmarks.dedupe:run",
 	"sla": "crm_suite.benchmarks.sla:run",
+	"intake": "crm_suite.benchmarks.intake:run",
+	"intake_load": "crm_suite.benchmarks.intake_load:run",
 }
 
 
