@@ -206,3 +206,15 @@ def test_complaints_are_worked_against_their_class_limit(plan):
 		if o.resolved and not o.reopens:
 			# medians sit below the limit, so most close in time; never absurdly late
 			assert (o.resolved - t.opened).total_seconds() / 3600 < COMPLAINT_LIMITS[t.complaint_class] * 6
+
+
+def test_self_service_tickets_pick_a_subcategory_of_their_category(plan):
+	from crm_suite.engine.demo_plan import SELF_SERVICE_CHANNELS, SERVICE_SUBCATEGORIES
+
+	picked = [t for t in plan.tickets if t.picked_type]
+	assert picked
+	for t in plan.tickets:
+		if t.picked_type:
+			assert t.channel in SELF_SERVICE_CHANNELS
+			assert SERVICE_SUBCATEGORIES[t.picked_type] == t.category
+	assert set(SERVICE_SUBCATEGORIES.values()) <= set(SERVICE_CATEGORIES)

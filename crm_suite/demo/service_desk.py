@@ -26,12 +26,20 @@ SUPPORT_ROLE = "Support Team"
 
 
 def ensure_service_masters() -> None:
-	"""Issue Types, agent users, teams, SLA policies and ticket rules (each only if missing)."""
+	"""Issue Types (a tree where the site has it), agent users, teams, SLA policies and ticket rules
+	(each only if missing)."""
 	for name in dp.SERVICE_CATEGORIES:
 		if not frappe.db.exists("Issue Type", name):
 			frappe.get_doc(
 				{"doctype": "Issue Type", "name": name, "description": dp.SERVICE_CATEGORY_DESCRIPTIONS[name]}
 			).insert(ignore_permissions=True)
+	tree = frappe.get_meta("Issue Type").has_field("crms_parent_issue_type")
+	for name, parent in dp.SERVICE_SUBCATEGORIES.items():
+		if not frappe.db.exists("Issue Type", name):
+			doc = frappe.get_doc({"doctype": "Issue Type", "name": name, "description": parent})
+			if tree:
+				doc.crms_parent_issue_type = parent
+			doc.insert(ignore_permissions=True)
 	for priority in ("Urgent", "High", "Medium", "Low"):
 		if not frappe.db.exists("Issue Priority", priority):
 			frappe.get_doc({"doctype": "Issue Priority", "name": priority}).insert(ignore_permissions=True)
@@ -142,6 +150,7 @@ def make_tickets(builder, tickets: list[dp.Ticket]) -> int:
 			"impact": ticket.impact,
 			"urgency": ticket.urgency,
 			"complaint_class": ticket.complaint_class,
+			"issue_type": ticket.picked_type,
 		}
 		from crm_suite.service_desk.intake import create_ticket
 

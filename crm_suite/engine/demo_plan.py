@@ -719,6 +719,31 @@ TICKET_SUBJECTS: dict[str, tuple[str, ...]] = {
 		"Unacceptable response from the hotline",
 	),
 }
+# Sub-categories (Issue Type tree: parent = the category) and the subjects that belong to them. A customer
+# on the portal, web form or app picks one; tickets from other channels are categorised by the rules.
+SERVICE_SUBCATEGORIES: dict[str, str] = {
+	"Invoice": "Billing",
+	"Refund": "Billing",
+	"Late delivery": "Delivery",
+	"Damaged delivery": "Delivery",
+	"Hardware fault": "Product defect",
+	"Software fault": "Product defect",
+	"Portal login": "Account",
+}
+SUBJECT_SUBCATEGORY: dict[str, str] = {
+	"Invoice amount does not match the quotation": "Invoice",
+	"Charged twice for one order": "Invoice",
+	"Refund not received after return": "Refund",
+	"Delivery arrived two days late": "Late delivery",
+	"Shipment arrived damaged": "Damaged delivery",
+	"Monitor broken on arrival": "Hardware fault",
+	"Printer defect: lines on every page": "Hardware fault",
+	"Laptop stopped working after update": "Software fault",
+	"Router shows a connection error": "Software fault",
+	"Cannot log in to the customer portal": "Portal login",
+	"Password reset e-mail never arrives": "Portal login",
+}
+SELF_SERVICE_CHANNELS = ("Portal", "Web", "App")
 # Complaint class -> (share, median hours to close as a share of the class limit 72 / 24 / 4 h)
 COMPLAINT_MIX: dict[str, tuple[float, float]] = {
 	"Normal": (0.55, 0.45),
@@ -795,6 +820,7 @@ class Ticket:
 	answered: bool  # a still-open recent ticket may have no first response yet
 	resolved: bool
 	closed: bool  # Closed rather than Resolved
+	picked_type: str | None = None  # a sub-category the customer chose on a self-service channel
 	seq: int = 0  # position in the plan: the ticket's idempotency key
 
 	@property
@@ -874,3 +900,5 @@ def plan_tickets(rng: random.Random, plan: DemoPlan) -> None:
 	plan.tickets.sort(key=lambda t: (t.opened, t.customer))
 	for seq, ticket in enumerate(plan.tickets):
 		ticket.seq = seq
+		if ticket.channel in SELF_SERVICE_CHANNELS:
+			ticket.picked_type = SUBJECT_SUBCATEGORY.get(ticket.subject)
