@@ -85,7 +85,8 @@ def login(page, base_url: str, user: str = "Administrator", password: str = "adm
 
 def api(page, method: str, path: str, data=None, check: bool = True):
 	"""A REST call from inside the page, as its logged-in user (the browser resolves *.localhost; the
-	test process may not). Returns the response's "data", or with check=False whether it succeeded."""
+	test process may not). Returns the response's "data" (resources) or "message" (methods), or with
+	check=False whether it succeeded."""
 	result = page.evaluate(
 		"""async ([method, path, body]) => {
 			const r = await fetch(path, {
@@ -104,4 +105,5 @@ def api(page, method: str, path: str, data=None, check: bool = True):
 	if not check:
 		return result["ok"]
 	assert result["ok"], f"{method} {path}: {result['status']} {result['text'][:300]}"
-	return json.loads(result["text"] or "{}").get("data")
+	body = json.loads(result["text"] or "{}")
+	return body["data"] if "data" in body else body.get("message")

@@ -41,6 +41,41 @@
 			: __("{0} overdue", [short(seconds)]);
 	};
 
+	// Frappe keeps only the first in_list_view columns that fit (4 below 1366 px), and ERPNext's own
+	// come first: move the SLA column right after Status unless the user ordered the columns in
+	// List View Settings.
+	const erpnext_onload = settings.onload;
+	settings.onload = function (listview) {
+		if (erpnext_onload) erpnext_onload.call(this, listview);
+		const setup_columns = listview.setup_columns.bind(listview);
+		listview.setup_columns = () => {
+			setup_columns();
+			if (listview.list_view_settings && listview.list_view_settings.fields) return;
+			const is_sla = (c) => c.type === "Field" && c.df && c.df.fieldname === "crms_sla_status";
+			const columns = listview.columns;
+			let sla = columns.find(is_sla);
+			if (!sla) {
+				const df = frappe.meta.get_docfield("Issue", "crms_sla_status");
+				if (!df) return;
+				sla = { type: "Field", df };
+				// make room: drop the last plain field (never the subject, status or ID column)
+				for (let i = columns.length - 1; i >= 0; i--) {
+					const c = columns[i];
+					if (c.type === "Field" && c.df && c.df.fieldname !== "name") {
+						columns.splice(i, 1);
+						break;
+					}
+				}
+			}
+			const rest = columns.filter((c) => !is_sla(c));
+			const status = rest.findIndex((c) => c.type === "Status");
+			rest.splice(status >= 0 ? status + 1 : 1, 0, sla);
+			listview.columns = rest;
+		};
+		listview.setup_columns();
+		listview.render_header(true);
+	};
+
 	settings.formatters = settings.formatters || {};
 	settings.formatters.crms_sla_status = (value, df, doc) => {
 		if (!value) return "";
