@@ -144,6 +144,22 @@ def load_ticket(name: str):
 # Reading
 
 
+def when(value) -> str:
+	"""A date and time in the visitor's locale without seconds ("Dec 2, 2026 13:08", "2026年12月2日 13:08")."""
+	from babel.dates import format_skeleton
+
+	if not value:
+		return ""
+	value = get_datetime(value)
+	locale = (frappe.local.lang or "en").replace("-", "_")
+	try:
+		return (
+			f"{format_skeleton('yMMMd', value, locale=locale)} {format_skeleton('Hm', value, locale=locale)}"
+		)
+	except Exception:
+		return format_datetime(value, "medium")
+
+
 def status_label(status: str) -> str:
 	"""The ticket status as the customer should read it."""
 	return {
@@ -182,12 +198,12 @@ def due_text(doc) -> str:
 		return _("Our team will get back to you as soon as possible.")
 	due = get_datetime(due)
 	left = (due - now_datetime()).total_seconds()
-	when = format_datetime(due, "medium")
+	when_due = when(due)
 	if left <= 0:
 		return _(
 			"We promised a solution by {0}. We are sorry it is taking longer; the team has been alerted."
-		).format(when)
-	return _("We aim to solve this by {0} ({1}).").format(when, _hours_phrase(left))
+		).format(when_due)
+	return _("We aim to solve this by {0} ({1}).").format(when_due, _hours_phrase(left))
 
 
 def list_tickets(scope: str = "open", start: int = 0, limit: int = PAGE) -> dict:
@@ -211,7 +227,7 @@ def list_tickets(scope: str = "open", start: int = 0, limit: int = PAGE) -> dict
 	for row in rows:
 		row.status_label = status_label(row.status)
 		row.tone = status_tone(row.status)
-		row.updated = format_datetime(row.modified, "medium")
+		row.updated = when(row.modified)
 	return {"tickets": rows[:limit], "more": len(rows) > limit, "start": start, "limit": limit}
 
 
@@ -226,7 +242,7 @@ def conversation(doc) -> list[dict]:
 		{
 			"mine": (doc.raised_by or "").lower() == me,
 			"author": doc.raised_by or _("You"),
-			"when": format_datetime(doc.opening_date or doc.creation, "medium"),
+			"when": when(doc.creation),
 			"content": _clean(doc.description),
 		}
 	]
@@ -255,7 +271,7 @@ def conversation(doc) -> list[dict]:
 			{
 				"mine": received and parseaddr(row.sender or "")[1].lower() == me,
 				"author": (row.sender_full_name or row.sender or _("You")) if received else _("Support team"),
-				"when": format_datetime(row.communication_date or row.creation, "medium"),
+				"when": when(row.communication_date or row.creation),
 				"content": _clean(row.content),
 			}
 		)
@@ -282,7 +298,7 @@ def ticket_view(name: str) -> dict:
 		"tone": status_tone(doc.status),
 		"due_text": due_text(doc),
 		"issue_type": doc.issue_type,
-		"opened": format_datetime(doc.opening_date or doc.creation, "medium"),
+		"opened": when(doc.creation),
 		"messages": conversation(doc),
 		"attachments": attachments(doc),
 		"can_reply": doc.status != "Closed",
