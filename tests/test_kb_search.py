@@ -196,6 +196,15 @@ def test_synonyms_expand_queries(index):
 	assert index.search("远程访问失败", k=1, language="zh")[0].id == "KB-3"
 
 
+def test_long_queries_keep_their_most_telling_terms(index):
+	noise = " ".join(f"noiseword{i}" for i in range(kb.MAX_QUERY_TERMS * 2))
+	# the noise is common (low idf), the problem words are rare: the cap drops noise first
+	docs = [*DOCS, *({"id": f"N{i}", "title": "noise", "body": noise} for i in range(30))]
+	hits = KBIndex.build(docs).search(noise + " printer blank pages", k=1)
+	assert ids(hits) == ["KB-2"]
+	assert {"printer", "blank", "page"} <= set(hits[0].matched)
+
+
 # -- incremental and serialisation ------------------------------------------------------------------
 def test_add_replace_and_remove_one_document(index):
 	assert "KB-9" not in index

@@ -43,6 +43,7 @@ FORMAT_VERSION = 1
 REFRESH_DRIFT = 0.05  # relative change of an average field length that triggers recomputing impacts
 TYPO_WEIGHT = 0.7  # a corrected query word counts this much of an exact one
 TYPO_MIN_LEN = 5
+MAX_QUERY_TERMS = 96  # distinct terms scored per query (the highest weight x idf ones)
 SYNONYM_WEIGHT = 0.7  # a term added by a synonym group counts this much of a typed one
 
 DEFAULT_FIELD_WEIGHTS = {"title": 3.0, "body": 1.0, "tags": 2.0}
@@ -432,10 +433,14 @@ class KBIndex:
 		terms = self.query_terms(query)
 		if not terms:
 			return []
+		weighted = [(typed, term, weight * self.idf(term)) for typed, term, weight in terms]
+		if len(weighted) > MAX_QUERY_TERMS:
+			# a pasted e-mail thread: keep the most telling terms, so latency stays bounded
+			weighted = sorted(weighted, key=lambda x: -x[2])[:MAX_QUERY_TERMS]
 		scores = np.zeros(len(self._ids), dtype=np.float64)
-		for _typed, term, weight in terms:
+		for _typed, term, w in weighted:
 			slots, impacts = self._array(term)
-			scores[slots] += (weight * self.idf(term)) * impacts
+			scores[slots] += w * impacts
 		if language:
 			scores[~self._language_mask(language.lower())] = 0.0
 		candidates = np.flatnonzero(scores > 0.0)
@@ -453,7 +458,7 @@ class KBIndex:
 			doc_id = ids[slot]
 			if accept is not None and not accept(self._docs[doc_id]):
 				continue
-			matched = [_label(typed, term) for typed, term, _w in terms if slot in postings[term]]
+			matched = [_label(typed, term) for typed, term, _w in weighted if slot in postings[term]]
 			hits.append(Hit(doc_id, round(float(scores[slot]), 6), matched))
 			if len(hits) >= k:
 				break
