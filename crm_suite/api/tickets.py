@@ -8,7 +8,7 @@ from crm_suite.service_desk.intake import create_ticket
 
 @frappe.whitelist(methods=["POST"])
 def create(
-	subject: str,
+	subject: str | None = None,  # validated by the intake: a missing subject is a 400, not a 500
 	description: str | None = None,
 	raised_by: str | None = None,
 	phone: str | None = None,

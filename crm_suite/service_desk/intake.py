@@ -470,11 +470,15 @@ def create_ticket(
 		doc.insert(ignore_permissions=True)
 	except (frappe.UniqueValidationError, frappe.DuplicateEntryError):
 		frappe.db.rollback(save_point="crms_ticket_intake")
-		# a concurrent retry with the same key won the race: the unique index refused ours
-		existing = idempotency_key and frappe.db.get_value("Issue", {"crms_idempotency_key": idempotency_key})
+		# a concurrent retry with the same key won the race: the unique index refused ours. Locking
+		# reads: a plain SELECT would read this transaction's REPEATABLE READ snapshot, taken before the
+		# winner committed, find nothing and turn a retry into an error.
+		existing = idempotency_key and frappe.db.get_value(
+			"Issue", {"crms_idempotency_key": idempotency_key}, for_update=True
+		)
 		if not existing:
 			raise
-		return frappe.get_doc("Issue", existing)
+		return frappe.get_doc("Issue", existing, for_update=True)
 	return doc
 
 
