@@ -144,6 +144,9 @@ def sla_attainment_trend(
 		if row.first_responded_on and row.crms_response_due:
 			acc[i][3] += 1
 			acc[i][2] += get_datetime(row.first_responded_on) <= get_datetime(row.crms_response_due)
+	# periods before the first judged ticket would read as 0 % attainment: start the line there
+	first = next((i for i, a in enumerate(acc) if a[1] or a[3]), len(acc) - 1)
+	periods, acc = periods[first:], acc[first:]
 	return {
 		"labels": [_label(p, grain) for p in periods],
 		"datasets": [
