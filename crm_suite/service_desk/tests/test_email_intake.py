@@ -95,6 +95,9 @@ class TestEmailIntake(CRMSuiteTestCase):
 		super().setUpClass()
 		cls.started = now_datetime()  # site time, like `creation`
 		cls.created: list[tuple[str, str]] = []
+		cls.suffix = random_string(6)
+		cls.sender = f"mail-{cls.suffix.lower()}@example.com"
+		cls.previous_default = frappe.db.get_value("Email Account", {"default_outgoing": 1})
 		cls.addClassCleanup(cls.cleanup)
 		try:
 			cls.sink = Sink()
@@ -102,9 +105,7 @@ class TestEmailIntake(CRMSuiteTestCase):
 		except ImportError:
 			cls.sink = None
 		cls.imap_clear()
-		cls.suffix = random_string(6)
 		cls.customer = make_customer(customer_name=f"_Test CRMS Mail {cls.suffix}")
-		cls.sender = f"mail-{cls.suffix.lower()}@example.com"
 		cls.contact = make_contact(
 			customer=cls.customer.name, email_ids=[{"email_id": cls.sender, "is_primary": 1}]
 		)
@@ -119,8 +120,7 @@ class TestEmailIntake(CRMSuiteTestCase):
 		cls.rule = make_ticket_rule(rule_order=-100, keywords=f"zx{cls.suffix.lower()}", team=cls.team.name)
 		cls.had_template = bool(frappe.db.exists("Email Template", ACK_TEMPLATE))
 		# the support mailbox is the default outgoing account (assignment notifications need one);
-		# saving it unsets another default, which the cleanup puts back
-		cls.previous_default = frappe.db.get_value("Email Account", {"default_outgoing": 1})
+		# saving it unsets another default (cls.previous_default), which the cleanup puts back
 		cls.account = frappe.get_doc(
 			{
 				"doctype": "Email Account",
@@ -336,14 +336,17 @@ class TestEmailIntake(CRMSuiteTestCase):
 		self.assertEqual(received, 2)
 
 	def send_queued(self, queue: str):
-		"""Send one queued mail for real (unmuted) to the sink, then restore the test flags."""
+		"""Send one queued mail for real to the sink (tests mute mail or suspend the queue), then restore."""
 		flags = frappe.flags
 		muted, testing = flags.mute_emails, flags.testing_email
+		suspended = frappe.db.get_default("suspend_email_queue")
 		flags.mute_emails, flags.testing_email = False, True
+		frappe.db.set_default("suspend_email_queue", 0)
 		try:
 			frappe.get_doc("Email Queue", queue).send()
 		finally:
 			flags.mute_emails, flags.testing_email = muted, testing
+			frappe.db.set_default("suspend_email_queue", suspended or 0)
 		for _ in range(50):
 			if self.sink.messages:
 				break
