@@ -522,27 +522,78 @@ def before_insert(doc, method=None) -> None:
 
 
 def after_insert(doc, method=None) -> None:
-	"""Assign now, or for REST tickets after the commit in a background job: the ToDo, its notification
-	and two Comments were about half of an API request's time. Tests always assign inline."""
+	"""Assign now, or for REST tickets after the commit in a background job (`assign_pending`): the ToDo,
+	its notification and two Comments were about half of an API request's time. Tests assign inline."""
 	decision = doc.flags.crms_decision
 	if decision is None:
 		return
 	if not doc.flags.crms_assign_after_commit or frappe.flags.in_test:
 		assign(doc, decision)
 		return
-	frappe.enqueue(
-		"crm_suite.service_desk.intake.assign_later",
-		queue="short",
-		enqueue_after_commit=True,
-		issue=doc.name,
-		language=doc.flags.crms_language,
-		item=doc.flags.crms_item,
+	frappe.db.after_commit.add(
+		lambda: queue_assignment(doc.name, doc.flags.crms_language, doc.flags.crms_item)
 	)
 
 
+# Pending REST assignments: a list in the queue Redis (no eviction there), drained by one job at a time.
+# A burst of tickets costs one job (one fork and site init), not one per ticket. The "scheduled" key
+# is set when a drain job is enqueued and deleted when it starts, so a ticket pushed while a job is
+# waiting is drained by it, and one pushed after a job started schedules the next.
+ASSIGN_PENDING = "crms_intake_assign_pending"
+ASSIGN_SCHEDULED = "crms_intake_assign_scheduled"
+ASSIGN_BATCH = 500
+
+
+def _assign_key(name: str) -> str:
+	return f"{frappe.local.site}:{name}"
+
+
+def queue_assignment(issue: str, language: str | None = None, item: str | None = None) -> None:
+	"""After the ticket's commit: add it to the pending list and make sure a drain job is on its way."""
+	from frappe.utils.background_jobs import get_redis_conn
+
+	conn = get_redis_conn()
+	conn.rpush(_assign_key(ASSIGN_PENDING), frappe.as_json([issue, language, item], indent=None))
+	_schedule_drain(conn)
+
+
+def _schedule_drain(conn) -> None:
+	# expires in case a job is lost: the next ticket then schedules a new one
+	if conn.set(_assign_key(ASSIGN_SCHEDULED), 1, nx=True, ex=900):
+		frappe.enqueue("crm_suite.service_desk.intake.assign_pending", queue="short")
+
+
+def assign_pending(batch: int = ASSIGN_BATCH) -> int:
+	"""Assign pending REST tickets, oldest first, committing each; returns how many were handled."""
+	from frappe.utils.background_jobs import get_redis_conn
+
+	conn = get_redis_conn()
+	conn.delete(_assign_key(ASSIGN_SCHEDULED))
+	done = 0
+	while done < batch:
+		raw = conn.lpop(_assign_key(ASSIGN_PENDING))
+		if raw is None:
+			return done
+		issue, language, item = frappe.parse_json(frappe.safe_decode(raw))
+		try:
+			assign_later(issue, language, item)
+			if not frappe.flags.in_test:
+				frappe.db.commit()
+		except Exception:
+			frappe.db.rollback()
+			frappe.log_error(
+				title=_("Ticket assignment failed"), reference_doctype="Issue", reference_name=issue
+			)
+		done += 1
+	_schedule_drain(conn)  # more than a batch waiting: continue in a fresh job
+	return done
+
+
 def assign_later(issue: str, language: str | None = None, item: str | None = None) -> None:
-	"""Background half of the intake: route again on the committed loads (tickets queued before this one
-	are assigned by now, so load balancing stays exact under bursts), then assign and log."""
+	"""Route again on the committed loads (tickets queued before this one are assigned by now, so load
+	balancing stays exact under bursts), then assign and log; a ticket already assigned is left alone."""
+	if not frappe.db.exists("Issue", issue):
+		return  # deleted before the job ran
 	doc = frappe.get_doc("Issue", issue)
 	if doc.get("_assign") and frappe.parse_json(doc._assign):
 		return  # assigned meanwhile (an agent, or a retried job)

@@ -38,3 +38,28 @@ class TestDeferredAssignment(CRMSuiteTestCase):
 		)
 		self.assertEqual(len(logged), 1, logged)
 		self.assertIn(agent, logged[0])
+
+	def test_assign_pending_drains_the_list_in_order(self):
+		from frappe.utils.background_jobs import get_redis_conn
+
+		agent = make_user("_test_deferred_agent@example.com", roles=("Support Team",))
+		team = make_service_team(members=[{"user": agent, "capacity": 10}])
+		names = []
+		for i in range(3):
+			doc = frappe.get_doc(
+				{"doctype": "Issue", "subject": f"Pending {i}", "crms_channel": "API", "crms_team": team.name}
+			)
+			doc.flags.crms_prepared = True
+			names.append(doc.insert(ignore_permissions=True).name)
+		conn = get_redis_conn()
+		key = intake._assign_key(intake.ASSIGN_PENDING)
+		conn.delete(key)
+		for name in [*names, "ISS-NO-SUCH-TICKET"]:
+			conn.rpush(key, frappe.as_json([name, None, None], indent=None))
+
+		self.assertEqual(intake.assign_pending(), 4)  # the missing ticket is skipped, not an error
+		self.assertEqual(conn.llen(key), 0)
+		for name in names:
+			self.assertEqual(
+				frappe.get_all("ToDo", filters={"reference_name": name}, pluck="allocated_to"), [agent]
+			)
