@@ -21,7 +21,7 @@ from email.utils import formatdate, make_msgid
 import frappe
 from frappe.utils import now_datetime, random_string
 
-from crm_suite.service_desk.email_intake import ACK_TEMPLATE, acknowledgement_message
+from crm_suite.service_desk.email_intake import ACK_TEMPLATE, enable_auto_acknowledgement
 from crm_suite.tests import CRMSuiteTestCase
 from crm_suite.tests.utils import make_contact, make_customer, make_service_team, make_ticket_rule
 
@@ -145,10 +145,10 @@ class TestEmailIntake(CRMSuiteTestCase):
 				"no_smtp_authentication": 1,
 				"use_tls": 0,
 				"default_outgoing": 1,
-				"enable_auto_reply": 1,
-				"auto_reply_message": acknowledgement_message(),
 			}
 		).insert(ignore_permissions=True)
+		enable_auto_acknowledgement(cls.account.name)  # Frappe's auto reply, our Email Template's text
+		cls.account.reload()
 		# receive() commits: everything above is now on the site, so delete it by name afterwards
 		cls.created += [
 			("Email Account", cls.account.name),
@@ -317,6 +317,7 @@ class TestEmailIntake(CRMSuiteTestCase):
 			if frappe.db.exists("Email Queue Recipient", {"parent": q.name, "recipient": self.sender})
 		]
 		self.assertEqual(len(acks), 1, queue)
+		self.assertTrue(self.account.enable_auto_reply)
 		self.assertIn(issue.name, acks[0].message)
 		if self.sink:
 			self.send_queued(acks[0].name)
