@@ -139,6 +139,9 @@ def test_customer_portal(browser, base_url, shots, admin, device):
 		made["issues"].append(ticket)
 		page.locator(".crms-support-ticket").wait_for(timeout=30000)
 		assert "log.txt" in page.locator(".crms-support-attachments").inner_text()
+		href = page.locator(".crms-support-attachments a").first.get_attribute("href")
+		download = context.request.get(f"{base_url}{href}")
+		assert download.status == 200 and download.body() == b"E42\n", download.status
 		issue = _api(admin, "GET", f"/api/resource/Issue/{ticket}")
 		assert issue["crms_channel"] == "Portal"
 		assert issue["customer"] == made["customers"][0]
@@ -255,6 +258,12 @@ def test_guest_ticket(browser, base_url, shots, admin, outgoing_mail, device):
 		# the link works once
 		page.goto(f"{base_url}{link}", wait_until="networkidle")
 		assert page.locator(".crms-support-invalid").count() == 1
+
+		# guests get their browser's language (here forced with _lang): the page renders in Chinese
+		page.goto(f"{base_url}/support/raise?_lang=zh", wait_until="networkidle")
+		assert page.locator("html").get_attribute("lang") == "zh"
+		assert_fits(page, "guest form in Chinese")
+		page.screenshot(path=str(shots / f"portal-guest-form-zh-{device}.png"), full_page=True)
 		assert not errors, "\n".join(errors)
 	finally:
 		context.close()

@@ -29,6 +29,14 @@ def get_ticket(name: str) -> dict:
 	return portal.ticket_view(name)
 
 
+@frappe.whitelist(methods=["GET"])
+def download_attachment(name: str, file: str) -> None:
+	doc = portal.attachment(name, file)
+	frappe.local.response.filename = doc.file_name
+	frappe.local.response.filecontent = doc.get_content()
+	frappe.local.response.type = "download"
+
+
 @frappe.whitelist(methods=["POST"])
 def create_ticket(
 	subject: str,

@@ -279,13 +279,30 @@ def conversation(doc) -> list[dict]:
 
 
 def attachments(doc) -> list[dict]:
-	return frappe.get_all(
+	"""Files on the ticket, linked through download_attachment: private files of agents' e-mails
+	are otherwise unreadable for a website user."""
+	rows = frappe.get_all(
 		"File",
-		filters={"attached_to_doctype": "Issue", "attached_to_name": doc.name},
-		fields=["file_name", "file_url"],
+		filters={"attached_to_doctype": "Issue", "attached_to_name": doc.name, "is_folder": 0},
+		fields=["name", "file_name"],
 		order_by="creation asc",
 		limit=50,
 	)
+	for row in rows:
+		row.url = "/api/method/crm_suite.api.portal.download_attachment?" + frappe.utils.urlencode(
+			{"name": doc.name, "file": row.name}
+		)
+	return rows
+
+
+def attachment(name: str, file: str):
+	"""A File of a ticket the session user may see; 403 for anything else."""
+	doc = load_ticket(name)
+	if not frappe.db.exists(
+		"File", {"name": file, "attached_to_doctype": "Issue", "attached_to_name": doc.name}
+	):
+		raise frappe.PermissionError(_("You cannot see this file."))
+	return frappe.get_doc("File", file)
 
 
 def ticket_view(name: str) -> dict:

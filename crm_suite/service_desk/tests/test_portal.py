@@ -162,6 +162,29 @@ class TestPortal(CRMSuiteTestCase):
 		self.assertEqual(messages[-1]["mine"], False)
 		self.assertIn("Try turning it off", messages[-1]["content"])
 
+	def test_attachments_download_only_for_own_tickets(self):
+		def attach(issue):
+			return frappe.get_doc(
+				{
+					"doctype": "File",
+					"file_name": "agent.txt",
+					"content": b"from the agent",
+					"attached_to_doctype": "Issue",
+					"attached_to_name": issue,
+					"is_private": 1,
+				}
+			).insert(ignore_permissions=True)
+
+		mine, theirs = attach(self.issue_a), attach(self.issue_b)
+		frappe.set_user(self.user_a)
+		self.assertFalse(frappe.has_permission("File", "read", doc=mine))  # why the endpoint exists
+		self.assertEqual([f["file_name"] for f in api.get_ticket(self.issue_a)["attachments"]], ["agent.txt"])
+		api.download_attachment(self.issue_a, mine.name)
+		self.assertEqual(frappe.safe_decode(frappe.local.response.filecontent), "from the agent")
+		for issue, file in ((self.issue_a, theirs.name), (self.issue_b, theirs.name)):
+			with self.assertRaises(frappe.PermissionError):
+				api.download_attachment(issue, file)
+
 	def test_confirm_resolution_closes(self):
 		self.set_status(self.issue_a, "Resolved")
 		frappe.set_user(self.user_a)
