@@ -211,11 +211,12 @@ class TestServiceDeskWorkspace(ServiceDeskCase):
 		for link in ws.links:
 			if link.type == "Link":
 				self.assertTrue(frappe.db.exists(link.link_type, link.link_to), link.link_to)
-		self.assertEqual({link.link_to for link in ws.links if link.link_type == "Report"}, set(REPORTS))
-		self.assertEqual({c.number_card_name for c in ws.number_cards}, set(CARDS))
-		self.assertEqual({c.chart_name for c in ws.charts}, set(CHARTS))
-		self.assertEqual(
-			{s.label for s in ws.shortcuts}, {"My Queue", "Team Queue", "At-risk SLAs", "New Ticket"}
+		# other service-desk areas may add their own reports, cards and charts beside these
+		self.assertLessEqual(set(REPORTS), {link.link_to for link in ws.links if link.link_type == "Report"})
+		self.assertLessEqual(set(CARDS), {c.number_card_name for c in ws.number_cards})
+		self.assertLessEqual(set(CHARTS), {c.chart_name for c in ws.charts})
+		self.assertLessEqual(
+			{"My Queue", "Team Queue", "At-risk SLAs", "New Ticket"}, {s.label for s in ws.shortcuts}
 		)
 		for name in CARDS:
 			card = frappe.get_doc("Number Card", name)
@@ -232,9 +233,9 @@ class TestServiceDeskWorkspace(ServiceDeskCase):
 		make_user(AGENT, ("Support Team",))
 		frappe.set_user(AGENT)
 		page = get_desktop_page(json.dumps({"name": "Service Desk", "title": "Service Desk", "public": 1}))
-		self.assertEqual(len(page["number_cards"]["items"]), len(CARDS))
-		self.assertEqual(len(page["charts"]["items"]), len(CHARTS))
-		self.assertEqual(len(page["shortcuts"]["items"]), 4)
+		self.assertLessEqual(set(CARDS), {c.number_card_name for c in page["number_cards"]["items"]})
+		self.assertLessEqual(set(CHARTS), {c.chart_name for c in page["charts"]["items"]})
+		self.assertGreaterEqual(len(page["shortcuts"]["items"]), 4)
 		reports = {link.link_to for card in page["cards"]["items"] for link in card["links"]}
 		self.assertTrue(set(REPORTS) <= reports, reports)
 
