@@ -54,6 +54,8 @@ user_data_fields = [
 # portal menu entry for customers (ERPNext's own /issues stays as it is).
 website_route_rules = [
 	{"from_route": "/support/tickets/<name>", "to_route": "support/ticket"},
+	# Public help centre (crm_suite/www/help/, service_desk/knowledge.py): one article per page
+	{"from_route": "/help/<name>", "to_route": "help/article"},
 ]
 portal_menu_items = [
 	{"title": "Support Tickets", "route": "/support/tickets", "role": "Customer"},
@@ -154,6 +156,19 @@ doc_events = {
 			"crm_suite.service_desk.sla.on_issue_validate",
 		],
 	},
+	# Knowledge base (service_desk/knowledge.py): published follows review state + visibility; any
+	# article or canned-reply change drops the cached search index
+	"Help Article": {
+		"validate": ["crm_suite.service_desk.knowledge.validate_article"],
+		"on_update": ["crm_suite.service_desk.knowledge.invalidate_index"],
+		"on_trash": ["crm_suite.service_desk.knowledge.invalidate_index"],
+		"after_rename": ["crm_suite.service_desk.knowledge.invalidate_index"],
+	},
+	"Email Template": {
+		"on_update": ["crm_suite.service_desk.knowledge.invalidate_index"],
+		"on_trash": ["crm_suite.service_desk.knowledge.invalidate_index"],
+		"after_rename": ["crm_suite.service_desk.knowledge.invalidate_index"],
+	},
 	# Ticket lifecycle: a customer's reply reopens / resumes the Issue, an agent's reply is its first
 	# response (crm_suite/service_desk/lifecycle.py)
 	"Communication": {
@@ -179,6 +194,8 @@ scheduler_events = {
 		"crm_suite.service_desk.portal.purge_ticket_requests",
 		"crm_suite.customer_360.follow_up.daily_reminders",
 		"crm_suite.customer_360.care.daily",
+		# Knowledge base: article outcome counters, stale-article review ToDos (service_desk/knowledge.py)
+		"crm_suite.service_desk.knowledge.daily",
 	],
 	"daily_long": [
 		"crm_suite.customer_analytics.metrics.nightly",
@@ -189,7 +206,7 @@ scheduler_events = {
 
 doctype_js = {
 	"Customer": "public/js/customer.js",
-	"Issue": ["public/js/issue_sla.js", "public/js/issue_lifecycle.js"],
+	"Issue": ["public/js/issue_sla.js", "public/js/issue_lifecycle.js", "public/js/issue_knowledge.js"],
 }
 
 doctype_list_js = {

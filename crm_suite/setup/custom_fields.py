@@ -39,6 +39,7 @@ PROVIDERS = (
 	"crm_suite.setup.fields.service_desk_sla",
 	"crm_suite.setup.fields.service_desk_categories",
 	"crm_suite.setup.fields.service_desk_lifecycle",
+	"crm_suite.setup.fields.knowledge_base",
 )
 
 

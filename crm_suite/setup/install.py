@@ -27,12 +27,20 @@ def setup():
 	create_default_segment_rules()
 	create_default_complaint_policies()
 	sync_indexes()
+	setup_knowledge_base()
 
 
 def create_default_complaint_policies():
 	from crm_suite.service_desk.lifecycle import create_default_complaint_policies as create
 
 	create()
+
+
+def setup_knowledge_base():
+	"""Help Article review workflow (draft -> review -> published); needs the custom fields first."""
+	from crm_suite.service_desk.knowledge import setup_workflow
+
+	setup_workflow()
 
 
 def create_default_segment_rules():
@@ -135,10 +143,17 @@ def delete_property_setters():
 
 
 def before_uninstall():
+	remove_knowledge_base()
 	delete_property_setters()  # first: search_fields names our custom fields
 	delete_custom_fields()
 	delete_roles()
 	drop_indexes()
+
+
+def remove_knowledge_base():
+	from crm_suite.service_desk.knowledge import remove_workflow
+
+	remove_workflow()
 
 
 def delete_custom_fields():
