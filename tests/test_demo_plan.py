@@ -218,3 +218,8 @@ def test_self_service_tickets_pick_a_subcategory_of_their_category(plan):
 			assert t.channel in SELF_SERVICE_CHANNELS
 			assert SERVICE_SUBCATEGORIES[t.picked_type] == t.category
 	assert set(SERVICE_SUBCATEGORIES.values()) <= set(SERVICE_CATEGORIES)
+
+
+def test_ticket_keys_differ_between_plans_of_other_sizes(plan):
+	small = build_plan(100, 42, TODAY)
+	assert not {t.key for t in small.tickets} & {t.key for t in plan.tickets}

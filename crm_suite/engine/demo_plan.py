@@ -821,11 +821,12 @@ class Ticket:
 	resolved: bool
 	closed: bool  # Closed rather than Resolved
 	picked_type: str | None = None  # a sub-category the customer chose on a self-service channel
-	seq: int = 0  # position in the plan: the ticket's idempotency key
+	seq: int = 0  # position in the plan
 
 	@property
 	def key(self) -> str:
-		return f"t{self.seq:05d}"
+		"""Idempotency key: unique in a plan, and not reused by the plan of another customer count."""
+		return f"t{self.seq:05d}-c{self.customer}-{self.opened:%y%m%d%H%M}"
 
 
 @dataclass(frozen=True)
