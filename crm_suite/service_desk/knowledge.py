@@ -193,7 +193,8 @@ def ticket_language(doc) -> str | None:
 
 
 def _snippet(html: str | None) -> str:
-	text = re.sub(r"\s+", " ", strip_html(html or "")).strip()
+	"""Plain text start of an article: tags become spaces, so list items and paragraphs don't run together."""
+	text = re.sub(r"\s+", " ", strip_html(re.sub(r"<[^>]+>", " ", html or ""))).strip()
 	return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
 
 
@@ -351,7 +352,9 @@ def get_article(name: str) -> dict:
 		["name", "title", "content", "category", "crms_visibility", STATE_FIELD],
 		as_dict=True,
 	)
-	if not row or ((row.crms_visibility != PUBLIC or row.get(STATE_FIELD) != PUBLISHED) and not is_desk_user()):
+	if not row or (
+		(row.crms_visibility != PUBLIC or row.get(STATE_FIELD) != PUBLISHED) and not is_desk_user()
+	):
 		frappe.throw(_("Knowledge article {0} not found").format(name), frappe.DoesNotExistError)
 	_increment("Help Article", name, "crms_views")
 	return row
