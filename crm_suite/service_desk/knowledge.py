@@ -5,10 +5,11 @@ crm_suite/setup/fields/knowledge_base.py). Ranking is the pure BM25 engine (engi
 placeholders are filled by engine/placeholders.py. This module only loads rows, checks permissions,
 caches the index and writes counters.
 
-Index cache: one snapshot (KBIndex.to_dict) in Redis under a version stamp; every worker keeps the
-deserialised index in memory while the stamp is unchanged. Saving, deleting or renaming an article or
-template drops the stamp (doc_events), and the next suggestion rebuilds from two queries. Tokenising is
-the expensive part, so the snapshot (term counts, not text) saves the other workers from repeating it.
+Index cache: three indexes (all published articles for agents, public ones for guests, canned replies),
+each kept by every worker in memory and as a snapshot (KBIndex.to_dict: term counts, no tokenising on
+load) in Redis under one version stamp. Saving, deleting or renaming an article or template appends it
+to a change log under that stamp (doc_events); before searching, a worker re-reads only the logged rows
+and adds / removes them (the engine is incremental). Setup drops the stamp, and the next search rebuilds.
 """
 
 import re
@@ -28,13 +29,17 @@ PUBLISHED = "Published"
 PUBLIC = "Public"
 INDEX_KEY = "crms_kb_index"
 STAMP_KEY = "crms_kb_index_stamp"
+CHANGES_KEY = "crms_kb_index_changes"
+MAX_CHANGES = 500
 ARTICLE, REPLY = "article", "reply"
 RESOLVED_STATUSES = ("Resolved", "Closed")
 SNIPPET_CHARS = 220
 
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
-_local: dict = {}  # this worker's index: {"stamp": ..., "index": KBIndex}
+_local: dict = {}  # this worker's indexes: {which: (stamp, KBIndex, changes applied)}
+DESK, PUBLIC_INDEX, REPLIES = "desk", "public", "replies"
+INDEX_KEYS = [f"{INDEX_KEY}:{w}" for w in (DESK, PUBLIC_INDEX, REPLIES)]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -52,13 +57,61 @@ def validate_article(doc, method=None):
 
 
 def invalidate_index(doc=None, method=None, *args):
-	"""An article or canned reply changed: the next suggestion rebuilds the index."""
-	if doc is not None and doc.doctype == "Email Template" and not doc.get("crms_is_canned_reply"):
+	"""An article or canned reply changed: log it, and every worker re-reads just that row before its
+	next search (engine add / remove), instead of rebuilding 10,000 articles. Logged now (this request
+	sees its own change), again after commit (other workers then read the committed row) and after a
+	rollback (undo). Without a document (setup, tests): drop everything, the next search rebuilds."""
+	if doc is None:
+		_drop_all()
+		return
+	if doc.doctype == "Email Template" and not doc.get("crms_is_canned_reply"):
 		before = doc.get_doc_before_save() if method == "on_update" else None
 		if not (before and before.get("crms_is_canned_reply")):
 			return  # a system template (acknowledgements, notifications) never enters the index
-	frappe.cache.delete_value([STAMP_KEY, INDEX_KEY])
+	kind = REPLY if doc.doctype == "Email Template" else ARTICLE
+	names = [str(n) for n in args[:2]] if method == "after_rename" and len(args) >= 2 else [doc.name]
+	_log_change(kind, names)
+	frappe.db.after_commit.add(lambda: _log_change(kind, names))
+	frappe.db.after_rollback.add(lambda: _log_change(kind, names))
+
+
+def _drop_all() -> None:
+	frappe.cache.delete_value([STAMP_KEY, *INDEX_KEYS])
 	_local.clear()
+
+
+def _log_change(kind: str, names: list[str]) -> None:
+	stamp = frappe.cache.get_value(STAMP_KEY)
+	if not stamp:
+		return  # nothing cached: the next search builds from the database anyway
+	key = f"{CHANGES_KEY}:{stamp}"
+	for name in names:
+		frappe.cache.rpush(key, f"{kind}:{name}")
+	if frappe.cache.llen(key) > MAX_CHANGES:
+		_drop_all()  # a long log costs every new worker more than one rebuild
+
+
+def _apply_changes(which: str, stamp: str, index: KBIndex, applied: int) -> int:
+	"""Bring a worker's index up to the change log: re-read the changed rows, add or remove them."""
+	key = f"{CHANGES_KEY}:{stamp}"
+	total = frappe.cache.llen(key)
+	if total <= applied:
+		return applied
+	kind = REPLY if which == REPLIES else ARTICLE
+	names = []
+	for entry in frappe.cache.lrange(key, applied, total - 1):
+		entry_kind, _sep, name = frappe.safe_decode(entry).partition(":")
+		if entry_kind == kind and name not in names:
+			names.append(name)
+	if names:
+		docs = {d["id"]: d for d in index_documents(which, names)}
+		for name in names:
+			doc_id = f"{kind}:{name}"
+			if doc_id in docs:
+				index.add(docs[doc_id])
+			else:
+				index.remove(doc_id)
+	return total
 
 
 # ------------------------------------------------------------------------------------------------
@@ -96,50 +149,55 @@ def _reply_rows(names=None):
 	)
 
 
-def index_documents() -> list[dict]:
-	"""The engine's documents: every published article and every canned reply."""
-	docs = [
+def index_documents(which: str = DESK, names: list[str] | None = None) -> list[dict]:
+	"""The engine's documents of one index: published articles (DESK), public ones (PUBLIC_INDEX) or
+	canned replies (REPLIES)."""
+	if which == REPLIES:
+		return [
+			{
+				"id": f"{REPLY}:{t.name}",
+				"title": t.name,
+				"body": f"{t.subject or ''} {t.response_html if t.use_html else t.response or ''}",
+				"language": t.crms_language or "",
+				"category": t.crms_issue_type,
+			}
+			for t in _reply_rows(names)
+		]
+	return [
 		{
 			"id": f"{ARTICLE}:{a.name}",
 			"title": a.title,
 			"body": a.content,
 			"tags": a.crms_keywords,
 			"language": a.crms_language or "",
-			"kind": ARTICLE,
-			"public": int(a.crms_visibility == PUBLIC),
 			"category": a.category,
 		}
-		for a in _article_rows()
+		for a in _article_rows(names)
+		if which == DESK or a.crms_visibility == PUBLIC
 	]
-	docs += [
-		{
-			"id": f"{REPLY}:{t.name}",
-			"title": t.name,
-			"body": f"{t.subject or ''} {t.response_html if t.use_html else t.response or ''}",
-			"language": t.crms_language or "",
-			"kind": REPLY,
-			"public": 0,
-			"category": t.crms_issue_type,
-		}
-		for t in _reply_rows()
-	]
-	return docs
 
 
-def get_index() -> KBIndex:
-	"""This worker's index, rebuilt when the stamp moved (or the cached snapshot is gone)."""
+def get_index(which: str = DESK) -> KBIndex:
+	"""This worker's index: rebuilt when the stamp moved, loaded from the Redis snapshot when another
+	worker built it (term counts: no tokenising), then brought up to the change log."""
 	stamp = frappe.cache.get_value(STAMP_KEY)
-	if stamp and _local.get("stamp") == stamp:
-		return _local["index"]
-	snapshot = frappe.cache.get_value(INDEX_KEY) if stamp else None
-	if snapshot and snapshot.get("stamp") == stamp:
-		index = KBIndex.from_dict(snapshot["index"])
+	local = _local.get(which)
+	if stamp and local and local[0] == stamp:
+		index, applied = local[1], local[2]
 	else:
-		index = KBIndex.build(index_documents())
-		stamp = frappe.generate_hash(length=12)
-		frappe.cache.set_value(INDEX_KEY, {"stamp": stamp, "index": index.to_dict()})
-		frappe.cache.set_value(STAMP_KEY, stamp)
-	_local.update(stamp=stamp, index=index)
+		if not stamp:
+			stamp = frappe.generate_hash(length=12)
+			frappe.cache.set_value(STAMP_KEY, stamp)
+		key = f"{INDEX_KEY}:{which}"
+		snapshot = frappe.cache.get_value(key)
+		if snapshot and snapshot.get("stamp") == stamp:
+			index = KBIndex.from_dict(snapshot["index"])
+		else:
+			index = KBIndex.build(index_documents(which))
+			frappe.cache.set_value(key, {"stamp": stamp, "index": index.to_dict()})
+		applied = 0
+	applied = _apply_changes(which, stamp, index, applied)
+	_local[which] = (stamp, index, applied)
 	return index
 
 
@@ -165,14 +223,11 @@ def is_desk_user(user: str | None = None) -> bool:
 	return user != "Guest" and frappe.db.get_value("User", user, "user_type") == "System User"
 
 
-def search(query: str, language: str | None = None, k: int = 5, public_only: bool = True, kind=None):
-	"""Ranked hits for a text: [(kind, name, score, matched)]."""
-	filters = {}
-	if public_only:
-		filters["public"] = 1
-	if kind:
-		filters["kind"] = kind
-	hits = get_index().search(query, k=k, language=language, filters=filters or None)
+def search(query: str, language: str | None = None, k: int = 5, public_only: bool = True, kind=ARTICLE):
+	"""Ranked hits for a text: [(kind, name, score, matched)]. One index per audience and kind, so no
+	search filters documents after scoring (filtering forgoes the engine's top-k partition)."""
+	which = REPLIES if kind == REPLY else PUBLIC_INDEX if public_only else DESK
+	hits = get_index(which).search(query, k=k, language=language)
 	return [(*h.id.split(":", 1), h.score, h.matched) for h in hits]
 
 
@@ -628,4 +683,4 @@ def remove_workflow():
 	"""Uninstall: the workflow goes (Workflow States and Actions are shared records and stay)."""
 	if frappe.db.exists("Workflow", WORKFLOW_NAME):
 		frappe.delete_doc("Workflow", WORKFLOW_NAME, ignore_permissions=True, force=True)
-	frappe.cache.delete_value([STAMP_KEY, INDEX_KEY])
+	frappe.cache.delete_value([STAMP_KEY, *INDEX_KEYS])

@@ -62,32 +62,33 @@ class TestKnowledgeBase(CRMSuiteTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
 		knowledge.invalidate_index()
+		tag = random_string(5).lower()  # names come from titles: never clash with existing articles
 		self.password = make_article(
-			"Reset your password",
+			f"Reset your password {tag}",
 			"<p>If you cannot log in, use <b>Forgot password</b> on the login page to get a reset link by e-mail.</p>",
 			keywords="login, sign in",
 		)
 		self.refund = make_article(
-			"Refund a duplicate card charge",
+			f"Refund a duplicate card charge {tag}",
 			"<p>When a customer was charged twice, find both captures in the payment gateway and refund "
 			"the second charge.</p>",
 			visibility="Internal",
 			keywords="refund, charged twice, double charge",
 		)
 		self.invoice_zh = make_article(
-			"发票抬头修改",
+			f"发票抬头修改 {tag}",
 			"<p>如果发票抬头填写错误，请在订单页面申请重新开具发票，新发票三个工作日内发送到邮箱。</p>",
 			language="zh",
 		)
 		self.refund_zh = make_article(
-			"重复扣款退款流程",
+			f"重复扣款退款流程 {tag}",
 			"<p>客户信用卡被重复扣款时，在支付网关核对两笔相同金额的交易，退还第二笔扣款。</p>",
 			language="zh",
 			visibility="Internal",
 			keywords="重复扣款, 退款",
 		)
 		self.draft = make_article(
-			"Password rules draft",
+			f"Password rules draft {tag}",
 			"<p>Passwords need twelve characters; login locks after five tries.</p>",
 			publish=False,
 		)
@@ -157,17 +158,23 @@ class TestKnowledgeBase(CRMSuiteTestCase):
 		frappe.set_user("Guest")
 		self.assertRaises(frappe.PermissionError, knowledge.suggest, issue.name)
 
-	def test_index_rebuilt_after_an_article_changes(self):
-		knowledge.get_index()
+	def test_index_follows_article_changes_without_a_rebuild(self):
+		knowledge.search("password", "en")
 		stamp = frappe.cache.get_value(knowledge.STAMP_KEY)
 		self.assertTrue(stamp)
 		doc = frappe.get_doc("Help Article", self.password.name)
 		doc.crms_keywords = "login, sign in, two-factor authenticator"
 		doc.save()
-		self.assertIsNone(frappe.cache.get_value(knowledge.STAMP_KEY))
 		hits = knowledge.search("authenticator", "en", public_only=True)
 		self.assertEqual(hits[0][1], self.password.name)
-		self.assertNotEqual(frappe.cache.get_value(knowledge.STAMP_KEY), stamp)
+		# a new published article is found, a deleted one is gone, an unpublished one leaves
+		extra = make_article("Pair a bluetooth headset", "<p>Hold the pairing button for five seconds.</p>")
+		self.assertEqual(knowledge.search("bluetooth pairing", "en")[0][1], extra.name)
+		frappe.delete_doc("Help Article", extra.name, force=True)
+		self.assertEqual(knowledge.search("bluetooth pairing", "en"), [])
+		apply_workflow(frappe.get_doc("Help Article", self.password.name), "Revise")
+		self.assertNotIn(self.password.name, [h[1] for h in knowledge.search("authenticator", "en")])
+		self.assertEqual(frappe.cache.get_value(knowledge.STAMP_KEY), stamp)  # never rebuilt
 
 	# -- public help centre -----------------------------------------------------------------------
 	def test_internal_article_hidden_from_public_page_and_guest_api(self):
@@ -196,7 +203,7 @@ class TestKnowledgeBase(CRMSuiteTestCase):
 		frappe.local.form_dict = frappe._dict(name=self.password.name)
 		context = frappe._dict()
 		article_page.get_context(context)
-		self.assertEqual(context.article.title, "Reset your password")
+		self.assertTrue(context.article.title.startswith("Reset your password"))
 		self.assertEqual(frappe.db.get_value("Help Article", self.password.name, "crms_views"), 1)
 
 		frappe.local.form_dict = frappe._dict(lang="en")
