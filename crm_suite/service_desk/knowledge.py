@@ -658,6 +658,12 @@ def setup_workflow():
 			)
 	if frappe.db.exists("Workflow", WORKFLOW_NAME):
 		return
+	# a site that already served Help Articles on its web: those stay live (Published + Public), or the
+	# workflow's Draft default would unpublish them on their next save
+	article = frappe.qb.DocType("Help Article")
+	frappe.qb.update(article).set(article[STATE_FIELD], PUBLISHED).set(article.crms_visibility, PUBLIC).where(
+		article.published == 1
+	).run()
 	frappe.get_doc(
 		{
 			"doctype": "Workflow",

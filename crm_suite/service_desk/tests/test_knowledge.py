@@ -125,6 +125,24 @@ class TestKnowledgeBase(CRMSuiteTestCase):
 		# versions are kept (Help Article has track_changes; frappe skips Versions while testing)
 		self.assertTrue(frappe.get_meta("Help Article").track_changes)
 
+	def test_setup_keeps_already_published_articles_live(self):
+		"""Upgrading a site that served Help Articles: those stay Published + Public."""
+		frappe.delete_doc("Workflow", knowledge.WORKFLOW_NAME, force=True, ignore_permissions=True)
+		frappe.db.set_value(
+			"Help Article",
+			self.draft.name,
+			{"published": 1, "crms_visibility": "Internal"},
+			update_modified=False,
+		)
+		knowledge.setup_workflow()
+		self.assertTrue(frappe.db.exists("Workflow", knowledge.WORKFLOW_NAME))
+		self.assertEqual(
+			frappe.db.get_value("Help Article", self.draft.name, ["crms_review_status", "crms_visibility"]),
+			("Published", "Public"),
+		)
+		knowledge.setup_workflow()  # idempotent
+		self.assertEqual(frappe.db.count("Workflow", {"document_type": "Help Article"}), 1)
+
 	# -- suggestions ------------------------------------------------------------------------------
 	def test_suggest_ranks_the_right_article_first_en(self):
 		issue = make_issue(
