@@ -12,7 +12,7 @@ from crm_suite.service_desk.report.knowledge_article_effectiveness import (
 	knowledge_article_effectiveness as effectiveness,
 )
 from crm_suite.tests import CRMSuiteTestCase
-from crm_suite.tests.utils import make_customer, make_issue, make_service_team
+from crm_suite.tests.utils import make_customer, make_issue, make_service_team, make_user
 
 
 def make_category(name: str = "_Test KB Category") -> str:
@@ -170,6 +170,16 @@ class TestKnowledgeBase(CRMSuiteTestCase):
 
 		invoice = make_issue(subject="发票抬头写错了", description="请问怎么重新开发票？")
 		self.assertEqual(knowledge.suggest(invoice.name)["articles"][0]["name"], self.invoice_zh.name)
+
+	def test_agent_with_support_team_role_gets_suggestions_and_inserts(self):
+		issue = make_issue(subject="Charged twice", description="Please refund the double charge on my card.")
+		frappe.set_user(make_user("kb_agent@example.com", roles=("Support Team",)))
+		out = knowledge.suggest(issue.name)
+		self.assertEqual(out["articles"][0]["name"], self.refund.name)
+		self.assertEqual(out["replies"][0]["name"], self.reply.name)
+		filled = knowledge.insert(issue.name, self.reply.name, "reply")
+		self.assertIn("Regards, kb_agent", filled["message"])
+		self.assertEqual(frappe.db.get_value("Issue", issue.name, "crms_kb_canned_reply"), self.reply.name)
 
 	def test_suggest_needs_read_permission_on_the_issue(self):
 		issue = make_issue(subject="Cannot log in", description="password")
