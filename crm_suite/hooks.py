@@ -48,6 +48,12 @@ user_data_fields = [
 		"match_field": "email",
 		"personal_fields": ["full_name", "email", "request_ip"],
 	},
+	# Surveys: the answers and comments of a customer's contact (service_desk/surveys.py)
+	{
+		"doctype": "CRMS Survey Response",
+		"match_field": "email",
+		"personal_fields": ["email", "comment"],
+	},
 ]
 
 # Customer portal (crm_suite/www/support/, service_desk/portal.py): ticket detail pages and the
@@ -106,6 +112,8 @@ doc_events = {
 	"ToDo": {
 		"on_update": [
 			"crm_suite.customer_360.follow_up.on_todo_update",
+			# Surveys: closing a low-score follow-up records it done (service_desk/surveys.py)
+			"crm_suite.service_desk.surveys.on_todo_update",
 		],
 		"on_trash": [
 			"crm_suite.customer_360.follow_up.on_todo_trash",
@@ -155,6 +163,10 @@ doc_events = {
 			"crm_suite.service_desk.lifecycle.on_issue_validate",
 			"crm_suite.service_desk.sla.on_issue_validate",
 		],
+		# Surveys: a ticket that becomes Resolved gets its CSAT survey (service_desk/surveys.py)
+		"on_update": [
+			"crm_suite.service_desk.surveys.on_issue_update",
+		],
 	},
 	# Knowledge base (service_desk/knowledge.py): published follows review state + visibility; any
 	# article or canned-reply change drops the cached search index
@@ -197,6 +209,10 @@ scheduler_events = {
 		# Knowledge base: article outcome counters, stale-article review ToDos (service_desk/knowledge.py)
 		"crm_suite.service_desk.knowledge.daily",
 	],
+	# Surveys: the relational NPS sample (service_desk/surveys.py)
+	"weekly": [
+		"crm_suite.service_desk.surveys.weekly_nps",
+	],
 	"daily_long": [
 		"crm_suite.customer_analytics.metrics.nightly",
 		"crm_suite.customer_360.duplicates.nightly_scan",
@@ -228,6 +244,7 @@ permission_query_conditions = {
 	"CRMS Customer Metrics": "crm_suite.permissions.customer_scope.query_conditions",
 	"CRMS Lifecycle Transition": "crm_suite.permissions.customer_scope.query_conditions",
 	"CRMS Care Log": "crm_suite.permissions.customer_scope.query_conditions",
+	"CRMS Survey Response": "crm_suite.permissions.customer_scope.query_conditions",
 	"CRMS Merge Log": "crm_suite.permissions.customer_scope.query_conditions",
 }
 has_permission = {
@@ -235,6 +252,7 @@ has_permission = {
 	"CRMS Customer Metrics": "crm_suite.permissions.customer_scope.has_permission",
 	"CRMS Lifecycle Transition": "crm_suite.permissions.customer_scope.has_permission",
 	"CRMS Care Log": "crm_suite.permissions.customer_scope.has_permission",
+	"CRMS Survey Response": "crm_suite.permissions.customer_scope.has_permission",
 	"CRMS Merge Log": "crm_suite.permissions.customer_scope.has_permission",
 }
 # frappe.client.get_count (REST) counts without permissions in v15: count customer-scoped rows

@@ -24,6 +24,7 @@ CUSTOMER_FIELDS = {
 	"CRMS Customer Metrics": "customer",
 	"CRMS Lifecycle Transition": "customer",
 	"CRMS Care Log": "customer",
+	"CRMS Survey Response": "customer",
 }
 # doctype -> (doctype field, name field): rows about a Customer when the doctype field says so
 DYNAMIC_CUSTOMER_FIELDS = {
