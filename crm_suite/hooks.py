@@ -259,4 +259,8 @@ has_permission = {
 # through frappe.get_list; every other doctype keeps frappe's own answer.
 override_whitelisted_methods = {
 	"frappe.client.get_count": "crm_suite.permissions.customer_scope.get_count",
+	# Ticket lifecycle: ERPNext's Issue list "Set as Open/Closed" writes status with db.set_value (no
+	# permission check, no validate); ours saves each ticket (service_desk/lifecycle.py)
+	"erpnext.support.doctype.issue.issue.set_multiple_status": "crm_suite.service_desk.lifecycle.set_multiple_status",
+	"erpnext.support.doctype.issue.issue.set_status": "crm_suite.service_desk.lifecycle.set_status",
 }

@@ -406,6 +406,43 @@ def _bulk_comments(names: list[str], text: str, now) -> None:
 
 
 # ------------------------------------------------------------------------------------------------
+# ERPNext's list actions "Set as Open" / "Set as Closed" (overridden in hooks)
+
+
+@frappe.whitelist(methods=["POST"])
+def set_multiple_status(names: str | list, status: str) -> dict:
+	"""ERPNext's version writes the status with db.set_value: no permission check, no validate (the
+	stage, reopen count, SLA and the complaint close guard would all be skipped). One save per ticket;
+	a ticket that may not change (permission, unfinished complaint) is reported, the others proceed."""
+	names = frappe.parse_json(names) if isinstance(names, str) else names
+	if status not in tl.STATUSES:
+		frappe.throw(_("Unknown status {0}").format(status))
+	changed, refused = [], []
+	for name in names or []:
+		frappe.db.savepoint("crms_set_status")
+		try:
+			doc = frappe.get_doc("Issue", name)
+			doc.check_permission("write")
+			if doc.status != status:
+				doc.status = status
+				doc.save()
+			changed.append(name)
+		except (frappe.ValidationError, frappe.PermissionError):
+			frappe.db.rollback(save_point="crms_set_status")
+			refused.append(name)
+	if refused:
+		frappe.msgprint(
+			_("Not changed: {0}").format(", ".join(refused)), title=_("Some tickets kept their status")
+		)
+	return {"changed": changed, "refused": refused}
+
+
+@frappe.whitelist(methods=["POST"])
+def set_status(name: str, status: str) -> dict:
+	return set_multiple_status([name], status)
+
+
+# ------------------------------------------------------------------------------------------------
 # Merge and split
 
 

@@ -467,3 +467,20 @@ class TestTicketLifecycle(CRMSuiteTestCase):
 		self.assertEqual(value(plain, "status"), "Closed")
 		self.assertEqual(value(complaint, "status"), "Replied")
 		self.assertTrue(any("Not closed" in c for c in comments(complaint)))
+
+	def test_list_set_status_saves_each_ticket_and_keeps_unfinished_complaints(self):
+		"""ERPNext's "Set as Closed" list action is routed through a full save (hooks override)."""
+		plain = make_issue(customer=self.customer).name
+		complaint = make_issue(customer=self.customer, crms_complaint_class="Urgent").name
+		method = frappe.get_hooks("override_whitelisted_methods")[
+			"erpnext.support.doctype.issue.issue.set_multiple_status"
+		][-1]
+		result = frappe.get_attr(method)(frappe.as_json([plain, complaint]), "Closed")
+		self.assertEqual((result["changed"], result["refused"]), ([plain], [complaint]))
+		self.assertEqual(frappe.db.get_value("Issue", plain, ["status", "crms_stage"]), ("Closed", "Closed"))
+		self.assertEqual(value(complaint, "status"), "Open")
+		frappe.set_user(make_user("lifecycle-outsider@crms.test", ("Sales User",)))
+		result = lifecycle.set_multiple_status([plain], "Open")
+		frappe.set_user("Administrator")
+		self.assertEqual(result["refused"], [plain])
+		self.assertEqual(value(plain, "status"), "Closed")
