@@ -27,11 +27,7 @@ from frappe.utils.html_utils import sanitize_html
 
 from crm_suite.engine.quality import normalise_email
 from crm_suite.service_desk.intake import MAX_SUBJECT, TicketPayloadError, create_ticket
-
-try:  # ticket lifecycle (confirmation fields, complaint close checks), when present
-	from crm_suite.service_desk.lifecycle import confirm_resolution as lifecycle_confirm
-except ImportError:
-	lifecycle_confirm = None
+from crm_suite.service_desk.lifecycle import confirm_resolution
 
 OPEN = ("Open", "Replied", "On Hold")
 DONE = ("Resolved", "Closed")
@@ -424,20 +420,8 @@ def confirm(name: str, resolved: bool, message: str | None = None) -> str:
 	if doc.status != "Resolved":
 		_fail(_("Only a resolved ticket can be confirmed."))
 	message = _text(message, _("Message"), MAX_REPLY, required=False)
-	if lifecycle_confirm:  # the ticket lifecycle records the answer and may keep a complaint open
-		return lifecycle_confirm(doc.name, resolved, message)
-	if resolved:
-		doc.status = "Closed"
-		text = _("The customer confirmed the resolution.")
-	else:
-		doc.status = "Open"
-		text = _("The customer says the problem is not solved.")
-	if message:
-		text = "{0}<br>{1}".format(escape_html(text), escape_html(message).replace("\n", "<br>"))
-	doc.flags.ignore_permissions = True
-	doc.save()
-	doc.add_comment("Comment", text, comment_email=user_email(), comment_by=frappe.utils.get_fullname())
-	return doc.status
+	# the ticket lifecycle records the answer, closes or reopens, and may keep a complaint open
+	return confirm_resolution(doc.name, resolved, message)
 
 
 # ------------------------------------------------------------------------------------------------
