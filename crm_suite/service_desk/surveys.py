@@ -120,10 +120,18 @@ def first_assignee(assign: str | None) -> str | None:
 	return users[0] if users else None
 
 
+def can_send() -> bool:
+	"""Without an outgoing account the links could never arrive: send no survey (and store none)."""
+	from frappe.email.doctype.email_account.email_account import EmailAccount
+
+	account = EmailAccount.find_outgoing(match_by_doctype=DOCTYPE)
+	return bool(account and account.get("email_id"))
+
+
 def send_csat(issue: str) -> str | None:
-	"""Create the ticket's CSAT response and e-mail its links; None if it already has one or has no
-	address to write to."""
-	if frappe.db.exists(DOCTYPE, {"issue": issue}):
+	"""Create the ticket's CSAT response and e-mail its links; None if it already has one, has no
+	address to write to, or the site cannot send e-mail."""
+	if frappe.db.exists(DOCTYPE, {"issue": issue}) or not can_send():
 		return None
 	row = frappe.db.get_value(
 		"Issue",
@@ -532,7 +540,7 @@ def weekly_nps(force: bool = False) -> dict | None:
 	"""Weekly job: sample customers and send each an NPS survey; the run's counts are kept on the
 	settings (and returned)."""
 	s = settings()
-	if not (cint(s.enable_nps) or force):
+	if not (cint(s.enable_nps) or force) or not can_send():
 		return None
 	candidates = nps_candidates(s.stratify_by if s.stratify_by != "None" else None)
 	today = getdate(nowdate())

@@ -165,6 +165,16 @@ class TestSurveys(CRMSuiteTestCase):
 		doc.save(ignore_permissions=True)
 		self.assertEqual(frappe.db.count(surveys.DOCTYPE, {"issue": issue}), 1)
 
+	def test_no_outgoing_account_no_survey_and_resolve_still_works(self):
+		frappe.local.conf.pop("mail_server", None)
+		frappe.local.conf.pop("auto_email_id", None)
+		frappe.local.outgoing_email_account = {}
+		if surveys.can_send():
+			self.skipTest("this site has an outgoing e-mail account")
+		issue = self.resolved_ticket()
+		self.assertEqual(frappe.db.get_value("Issue", issue, "status"), "Resolved")
+		self.assertFalse(frappe.db.exists(surveys.DOCTYPE, {"issue": issue}))
+
 	# -- POST records once ---------------------------------------------------------------------------
 
 	def test_post_records_once(self):
