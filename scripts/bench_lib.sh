@@ -140,6 +140,9 @@ bench_start_web() {
 		node apps/frappe/socketio.js >"$BENCH/logs/crm_suite_test_socketio.log" 2>&1 &
 		_STARTED_PIDS+=($!)
 	fi
+	# intake assigns tickets in a background job after commit, as in production: run a worker
+	frappe_cmd worker --queue short,default >"$BENCH/logs/crm_suite_test_worker.log" 2>&1 &
+	_STARTED_PIDS+=($!)
 	# DEV_SERVER=1 is what `bench serve` sets: the desk then looks for socket.io on its own port.
 	DEV_SERVER=1 frappe_cmd --site "$site" serve --port "$port" --noreload --nothreading \
 		>"$BENCH/logs/crm_suite_test_web.log" 2>&1 &

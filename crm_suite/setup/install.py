@@ -28,6 +28,38 @@ def setup():
 	create_default_complaint_policies()
 	sync_indexes()
 	setup_knowledge_base()
+	grant_read_permissions()
+
+
+# Read rules ERPNext forgot: its Issue form reads Support Settings on load, which only System Manager
+# may read, so every agent got "No permission for Support Settings" on every ticket.
+READ_PERMISSIONS = (
+	("Support Settings", "Support Team"),
+	("Support Settings", "Service Supervisor"),
+)
+
+
+def grant_read_permissions():
+	from frappe.permissions import add_permission
+
+	for doctype, role in READ_PERMISSIONS:
+		if not frappe.db.exists("Role", role):
+			continue
+		if frappe.db.exists("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0}):
+			continue
+		add_permission(doctype, role, 0, "read")
+		frappe.clear_cache(doctype=doctype)
+
+
+def revoke_read_permissions():
+	"""Remove our rules; when what is left only copies the standard rules, drop the copies too."""
+	for doctype, role in READ_PERMISSIONS:
+		frappe.db.delete("Custom DocPerm", {"parent": doctype, "role": role, "permlevel": 0})
+		custom = set(frappe.get_all("Custom DocPerm", {"parent": doctype}, pluck="role"))
+		standard = set(frappe.get_all("DocPerm", {"parent": doctype}, pluck="role"))
+		if custom and custom == standard:
+			frappe.db.delete("Custom DocPerm", {"parent": doctype})
+		frappe.clear_cache(doctype=doctype)
 
 
 def create_default_complaint_policies():
@@ -143,6 +175,7 @@ def delete_property_setters():
 
 
 def before_uninstall():
+	revoke_read_permissions()  # before the roles go
 	remove_knowledge_base()
 	delete_property_setters()  # first: search_fields names our custom fields
 	delete_custom_fields()

@@ -71,7 +71,9 @@ window.crm_suite_sla = {
 			.filter(Boolean)
 			.map((p) => (p.startsWith("<") ? p : frappe.utils.escape_html(p)))
 			.join(" &nbsp;·&nbsp; ");
-		frm.dashboard.set_headline(html, color);
+		// one wrapping element: Frappe hands the string to $(), which keeps only what lies between the
+		// first "<" and the last ">", so text after the pill would be dropped
+		frm.dashboard.set_headline(`<div class="crms-sla-headline">${html}</div>`, color);
 	},
 
 	start(frm) {
