@@ -32,6 +32,9 @@ after_migrate = "crm_suite.setup.install.after_migrate"
 before_uninstall = "crm_suite.setup.install.before_uninstall"
 
 # Service desk workspace: the user's teams for the "Team Queue" shortcut (crm_suite/service_desk/dashboard.py)
+# desk-wide fixes (phone-width timeline); served from the app's public folder, no build step needed
+app_include_css = ["/assets/crm_suite/css/desk.css"]
+
 extend_bootinfo = ["crm_suite.service_desk.dashboard.boot_session"]
 
 # Testing

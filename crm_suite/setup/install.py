@@ -32,10 +32,14 @@ def setup():
 
 
 # Read rules ERPNext forgot: its Issue form reads Support Settings on load, which only System Manager
-# may read, so every agent got "No permission for Support Settings" on every ticket.
+# may read, so every agent got "No permission for Support Settings" on every ticket; Frappe's e-mail
+# composer reads Email Account for the signature, which stock Frappe grants Inbox User but no agent
+# role ("No permission for Email Account" on every reply). Password fields never leave the server.
 READ_PERMISSIONS = (
 	("Support Settings", "Support Team"),
 	("Support Settings", "Service Supervisor"),
+	("Email Account", "Support Team"),
+	("Email Account", "Service Supervisor"),
 )
 
 

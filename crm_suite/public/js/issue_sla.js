@@ -73,6 +73,8 @@ window.crm_suite_sla = {
 			.join(" &nbsp;·&nbsp; ");
 		// one wrapping element: Frappe hands the string to $(), which keeps only what lies between the
 		// first "<" and the last ">", so text after the pill would be dropped
+		// Frappe appends to the form message: clear it, or every render adds another line
+		frm.dashboard.clear_headline();
 		frm.dashboard.set_headline(`<div class="crms-sla-headline">${html}</div>`, color);
 	},
 

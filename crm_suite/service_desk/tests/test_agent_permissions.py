@@ -1,5 +1,5 @@
-"""An agent opening a ticket: ERPNext's Issue form reads Support Settings, which stock ERPNext lets only
-System Manager read."""
+"""An agent opening a ticket and replying: ERPNext's Issue form reads Support Settings and Frappe's
+e-mail composer reads Email Account, which stock roles don't let an agent read."""
 
 import frappe
 
@@ -20,9 +20,14 @@ class TestAgentPermissions(CRMSuiteTestCase):
 		frappe.set_user(agent)
 		self.assertTrue(frappe.has_permission("Support Settings", "read"))
 		self.assertFalse(frappe.has_permission("Support Settings", "write"))
+		# Frappe's e-mail composer reads Email Account for the signature
+		self.assertTrue(frappe.has_permission("Email Account", "read"))
+		self.assertFalse(frappe.has_permission("Email Account", "write"))
 		frappe.set_user("Administrator")
 
 		revoke_read_permissions()
 		self.assertFalse(frappe.db.exists("Custom DocPerm", {"parent": "Support Settings"}))
+		self.assertFalse(frappe.db.exists("Custom DocPerm", {"parent": "Email Account"}))
 		frappe.set_user(agent)
 		self.assertFalse(frappe.has_permission("Support Settings", "read"))
+		self.assertFalse(frappe.has_permission("Email Account", "read"))
