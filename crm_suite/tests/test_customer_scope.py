@@ -19,6 +19,7 @@ from crm_suite.tests.utils import make_customer, make_territory, make_user, rest
 
 REP = "crms-scope-rep@example.com"
 MANAGER = "crms-scope-manager@example.com"
+AGENT = "crms-scope-agent@example.com"
 FREE_REP = "crms-scope-free@example.com"
 LOG = "CRMS Lifecycle Transition"
 
@@ -32,10 +33,12 @@ class TestCustomerScope(CRMSuiteTestCase):
 		cls.other = make_territory("_Test CRMS Scope Other")
 		make_user(REP, ("Sales User",))
 		make_user(MANAGER, ("Sales Manager",))
+		make_user(AGENT, ("Support Team", "Sales User"))
 		make_user(FREE_REP, ("Sales User",))
 		frappe.db.delete("User Permission", {"user": FREE_REP})
 		restrict_to_territory(REP, cls.mine)
 		restrict_to_territory(MANAGER, cls.mine)
+		restrict_to_territory(AGENT, cls.mine)
 		cls.tag = random_string(6)
 		cls.own = make_customer(customer_name=f"_Test CRMS Scope Own {cls.tag}", territory=cls.mine).name
 		cls.foreign = make_customer(
@@ -63,6 +66,18 @@ class TestCustomerScope(CRMSuiteTestCase):
 				.insert(ignore_permissions=True)
 				.name
 			)
+			cls.rows["CRMS Survey Response"][customer] = (
+				frappe.get_doc(
+					{
+						"doctype": "CRMS Survey Response",
+						"survey_type": "NPS",
+						"customer": customer,
+						"token_hash": random_string(40),
+					}
+				)
+				.insert(ignore_permissions=True)
+				.name
+			)
 			cls.rows["CRMS Merge Log"][customer] = (
 				frappe.get_doc(
 					{
@@ -85,7 +100,7 @@ class TestCustomerScope(CRMSuiteTestCase):
 
 	def user_for(self, doctype: str) -> str:
 		"""Merge logs are for Sales Managers only; the manager has the same territory restriction."""
-		return MANAGER if doctype == "CRMS Merge Log" else REP
+		return {"CRMS Merge Log": MANAGER, "CRMS Survey Response": AGENT}.get(doctype, REP)
 
 	def names(self, doctype: str, customers=None) -> list[str]:
 		return [self.rows[doctype][c] for c in customers or self.both]

@@ -74,7 +74,9 @@ class TestSurveys(CRMSuiteTestCase):
 		self.email = make_portal_user(f"_test_survey_{self.suffix}@example.com", self.customer)
 		frappe.db.set_value("User", self.email, "language", "zh")
 		self.supervisor = make_user(f"_test_survey_sup_{self.suffix}@example.com", ("Service Supervisor",))
-		self.team = make_service_team(supervisor=self.supervisor).name
+		# a member keeps routing inside this team (an empty team falls back to every enabled team)
+		self.agent = make_user(f"_test_survey_agent_{self.suffix}@example.com", ("Support Team",))
+		self.team = make_service_team(supervisor=self.supervisor, members=[{"user": self.agent}]).name
 		self.conf = dict(frappe.local.conf)
 		frappe.local.conf.update({"mail_server": "smtp.invalid", "auto_email_id": "support@example.com"})
 		frappe.local.outgoing_email_account = {}
