@@ -149,6 +149,8 @@ class TestEmailIntake(CRMSuiteTestCase):
 		).insert(ignore_permissions=True)
 		enable_auto_acknowledgement(cls.account.name)  # Frappe's auto reply, our Email Template's text
 		cls.account.reload()
+		# Frappe caches the outgoing account per process: an earlier test's account must not send ours
+		frappe.local.outgoing_email_account = {}
 		# receive() commits: everything above is now on the site, so delete it by name afterwards
 		cls.created += [
 			("Email Account", cls.account.name),
@@ -343,6 +345,7 @@ class TestEmailIntake(CRMSuiteTestCase):
 		suspended = frappe.db.get_default("suspend_email_queue")
 		flags.mute_emails, flags.testing_email = False, True
 		frappe.db.set_default("suspend_email_queue", 0)
+		frappe.local.outgoing_email_account = {}
 		try:
 			frappe.get_doc("Email Queue", queue).send()
 		finally:
