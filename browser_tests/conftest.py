@@ -1,5 +1,6 @@
 """Playwright driving Debian's chromium against a running desk (started by scripts/test.sh)."""
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -45,6 +46,16 @@ def browser():
 def shots():
 	SHOTS.mkdir(parents=True, exist_ok=True)
 	return SHOTS
+
+
+ZH_CSV = Path(__file__).resolve().parents[1] / "crm_suite" / "translations" / "zh.csv"
+
+
+def zh_translations() -> dict[str, str]:
+	"""zh.csv as frappe.translate reads it: source -> translation (rows with a context are skipped)."""
+	with ZH_CSV.open(encoding="utf-8", newline="") as f:
+		rows = list(csv.reader(f))
+	return {r[0]: r[1].strip() for r in rows if len(r) == 2 or (len(r) == 3 and not r[2])}
 
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}

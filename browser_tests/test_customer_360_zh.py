@@ -2,14 +2,11 @@
 KPI card labels, timeline heading, type filter chips and timeline items come from
 crm_suite/translations/zh.csv."""
 
-import csv
 import uuid
-from pathlib import Path
 
 import pytest
-from conftest import VIEWPORTS, api, login, watch_errors
+from conftest import VIEWPORTS, ZH_CSV, api, login, watch_errors, zh_translations
 
-ZH_CSV = Path(__file__).resolve().parents[1] / "crm_suite" / "translations" / "zh.csv"
 PASSWORD = "Crms-zh-Browser-9137!"
 # the labels customer.js passes to __() for the ten KPI cards, in order
 KPI_LABELS = (
@@ -38,13 +35,6 @@ TIMELINE_TYPES = (
 	"Opportunity",
 	"Lead",
 )
-
-
-def _zh() -> dict[str, str]:
-	"""zh.csv as frappe.translate reads it: source -> translation (rows with a context are skipped)."""
-	with ZH_CSV.open(encoding="utf-8", newline="") as f:
-		rows = list(csv.reader(f))
-	return {r[0]: r[1].strip() for r in rows if len(r) == 2 or (len(r) == 3 and not r[2])}
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +91,7 @@ def zh_setup(browser, base_url):
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_customer_360_tab_in_chinese(browser, base_url, shots, zh_setup, device):
-	zh = _zh()
+	zh = zh_translations()
 	missing = [s for s in (*KPI_LABELS, *TIMELINE_TYPES, "Timeline", "Not computed yet") if s not in zh]
 	assert not missing, f"no zh translation in {ZH_CSV.name} for: {missing}"
 

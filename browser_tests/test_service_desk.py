@@ -2,25 +2,16 @@
 through the REST intake, is routed to the agent, shows in "my queue" with its SLA pill, opens with
 the SLA headline, gets a reply to the customer and an internal note, and is resolved."""
 
-import csv
 import uuid
-from pathlib import Path
 
 import pytest
-from conftest import VIEWPORTS, api, login, watch_errors
+from conftest import VIEWPORTS, ZH_CSV, api, login, watch_errors, zh_translations
 
-ZH_CSV = Path(__file__).resolve().parents[1] / "crm_suite" / "translations" / "zh.csv"
 PASSWORD = "Crms-desk-Browser-5521!"
 
 
-def _zh() -> dict[str, str]:
-	with ZH_CSV.open(encoding="utf-8", newline="") as f:
-		rows = list(csv.reader(f))
-	return {r[0]: r[1].strip() for r in rows if len(r) == 2 or (len(r) == 3 and not r[2])}
-
-
 def t(lang: str, text: str) -> str:
-	return _zh().get(text, text) if lang == "zh" else text
+	return zh_translations().get(text, text) if lang == "zh" else text
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +140,11 @@ def _new_ticket(desk, lang: str, device: str) -> str:
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_agent_queue_reply_resolve(browser, base_url, shots, desk, device, lang):
 	if lang == "zh":
-		missing = [s for s in ("SLA", "Running", "First response due", "Resolution due") if s not in _zh()]
+		missing = [
+			s
+			for s in ("SLA", "Running", "First response due", "Resolution due")
+			if s not in zh_translations()
+		]
 		assert not missing, f"no zh translation in {ZH_CSV.name} for: {missing}"
 	name = _new_ticket(desk, lang, device)
 	user = desk["users"][lang]
