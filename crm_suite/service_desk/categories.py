@@ -28,14 +28,19 @@ def validate_issue_type(doc, method=None) -> None:
 
 
 def on_issue_type_update(doc, method=None) -> None:
-	"""A moved category moves its whole subtree: rewrite the roots that changed (a small table)."""
+	"""A moved category moves its whole subtree: rewrite the roots that changed, one UPDATE per root."""
 	if not doc.has_value_changed("crms_parent_issue_type"):
 		return
-	stored = {
-		r.name: r.crms_root_issue_type
-		for r in frappe.get_all("Issue Type", fields=["name", "crms_root_issue_type"], limit=100_000)
-	}
-	for name, top in categories.roots(_parent_map()).items():
+	rows = frappe.get_all(
+		"Issue Type", fields=["name", "crms_parent_issue_type", "crms_root_issue_type"], limit=100_000
+	)
+	parent_of = {r.name: r.crms_parent_issue_type or None for r in rows}
+	stored = {r.name: r.crms_root_issue_type for r in rows}
+	moved: dict[str, list[str]] = {}
+	for name, top in categories.roots(parent_of).items():
 		if stored.get(name) != top:
-			frappe.db.set_value("Issue Type", name, "crms_root_issue_type", top, update_modified=False)
-
+			moved.setdefault(top, []).append(name)
+	for top, names in moved.items():
+		frappe.db.set_value(
+			"Issue Type", {"name": ("in", names)}, "crms_root_issue_type", top, update_modified=False
+		)
