@@ -176,6 +176,126 @@ def compute(
 	)
 
 
+@dataclass(frozen=True)
+class CallTotals:
+	"""Sufficient statistics of a group of calls: plain counts and sums that SQL can GROUP BY and SUM,
+	so a report over a million calls never loads them. `from_totals` turns them into the same KPIs
+	`compute` gives from the calls themselves; totals of disjoint groups add up (`+`)."""
+
+	calls: int = 0
+	offered: int = 0
+	answered: int = 0  # inbound answered
+	abandoned: int = 0  # beyond the short-abandon cut
+	short_abandoned: int = 0
+	answered_within: int = 0
+	abandoned_within: int = 0  # abandoned (beyond the cut) within the threshold
+	wait_sum: float = 0.0  # over inbound answered calls with a known wait
+	wait_n: int = 0
+	handled: int = 0  # answered, any direction
+	handle_seconds: float = 0.0
+	transferred: int = 0  # among handled
+	fcr_yes: int = 0
+	fcr_n: int = 0  # handled calls whose first-call resolution is known
+	outcomes: Mapping[str, int] = field(default_factory=dict)
+
+	def __add__(self, other: CallTotals) -> CallTotals:
+		if not isinstance(other, CallTotals):
+			return NotImplemented
+		merged = Counter(self.outcomes)
+		merged.update(other.outcomes)
+		values = {
+			f: getattr(self, f) + getattr(other, f) for f in self.__dataclass_fields__ if f != "outcomes"
+		}
+		return CallTotals(**values, outcomes=dict(merged))
+
+
+def totals(
+	calls: Iterable[CallFact], threshold_seconds: float = 20, short_abandon_seconds: float = 5
+) -> CallTotals:
+	"""The sufficient statistics of `calls`, in Python (the reference for the SQL that computes them)."""
+	c_all = offered = ans = aband = short = within = aband_within = wait_n = 0
+	handled = transferred = fcr_yes = fcr_n = 0
+	wait_sum = handle = 0.0
+	outcomes: Counter = Counter()
+	for c in calls:
+		c_all += 1
+		outcomes[c.outcome] += 1
+		if c.answered:
+			handled += 1
+			handle += c.handle_seconds
+			transferred += bool(c.transferred)
+			if c.first_call_resolved is not None:
+				fcr_n += 1
+				fcr_yes += bool(c.first_call_resolved)
+		if c.direction != INBOUND:
+			continue
+		w = c.wait
+		if c.answered:
+			offered += 1
+			ans += 1
+			if w is not None:
+				wait_sum += w
+				wait_n += 1
+				within += w <= threshold_seconds
+		elif c.abandoned:
+			if w is not None and w <= short_abandon_seconds:
+				short += 1
+				continue
+			offered += 1
+			aband += 1
+			aband_within += w is not None and w <= threshold_seconds
+	return CallTotals(
+		c_all,
+		offered,
+		ans,
+		aband,
+		short,
+		within,
+		aband_within,
+		wait_sum,
+		wait_n,
+		handled,
+		handle,
+		transferred,
+		fcr_yes,
+		fcr_n,
+		dict(outcomes),
+	)
+
+
+def from_totals(
+	t: CallTotals, sl_variant: str = SL_OFFERED, staffed_seconds: float | None = None
+) -> CallKpis:
+	"""KPIs from sufficient statistics; equal to `compute` on the calls the totals came from."""
+	if sl_variant not in SL_VARIANTS:
+		raise ValueError(f"unknown sl_variant {sl_variant!r}")
+	if sl_variant == SL_OFFERED:
+		sl = _pct(t.answered_within, t.offered)
+	elif sl_variant == SL_ANSWERED:
+		sl = _pct(t.answered_within, t.answered)
+	else:
+		sl = _pct(t.answered_within, t.offered - t.abandoned_within)
+	return CallKpis(
+		calls=t.calls,
+		offered=t.offered,
+		answered=t.answered,
+		abandoned=t.abandoned,
+		short_abandoned=t.short_abandoned,
+		answered_within=t.answered_within,
+		service_level=sl,
+		asa=t.wait_sum / t.wait_n if t.wait_n else None,
+		aht=t.handle_seconds / t.handled if t.handled else None,
+		abandon_rate=_pct(t.abandoned, t.offered),
+		transfer_rate=_pct(t.transferred, t.handled),
+		fcr_rate=_pct(t.fcr_yes, t.fcr_n),
+		fcr_n=t.fcr_n,
+		handle_seconds=t.handle_seconds,
+		staffed_seconds=staffed_seconds,
+		occupancy=_pct(t.handle_seconds, staffed_seconds) if staffed_seconds else None,
+		outcomes=dict(sorted(t.outcomes.items(), key=lambda kv: (-kv[1], kv[0]))),
+	)
+
+
 def group_key(by: str) -> Callable[[CallFact], object]:
 	"""Key function for a grouping; time groupings read the arrival (local wall clock of the record)."""
 	if by == BY_QUEUE:
