@@ -117,6 +117,8 @@ doc_events = {
 			"crm_suite.customer_360.follow_up.on_todo_update",
 			# Surveys: closing a low-score follow-up records it done (service_desk/surveys.py)
 			"crm_suite.service_desk.surveys.on_todo_update",
+			# QA: closing a coaching action records it done (service_desk/quality.py)
+			"crm_suite.service_desk.quality.on_todo_update",
 		],
 		"on_trash": [
 			"crm_suite.customer_360.follow_up.on_todo_trash",
@@ -215,6 +217,8 @@ scheduler_events = {
 	# Surveys: the relational NPS sample (service_desk/surveys.py)
 	"weekly": [
 		"crm_suite.service_desk.surveys.weekly_nps",
+		# QA: last week's stratified sample per agent becomes draft reviews (service_desk/quality.py)
+		"crm_suite.service_desk.quality.weekly_sample",
 	],
 	"daily_long": [
 		"crm_suite.customer_analytics.metrics.nightly",
@@ -225,7 +229,12 @@ scheduler_events = {
 
 doctype_js = {
 	"Customer": "public/js/customer.js",
-	"Issue": ["public/js/issue_sla.js", "public/js/issue_lifecycle.js", "public/js/issue_knowledge.js"],
+	"Issue": [
+		"public/js/issue_sla.js",
+		"public/js/issue_lifecycle.js",
+		"public/js/issue_knowledge.js",
+		"public/js/issue_quality.js",
+	],
 }
 
 doctype_list_js = {
@@ -249,6 +258,8 @@ permission_query_conditions = {
 	"CRMS Care Log": "crm_suite.permissions.customer_scope.query_conditions",
 	"CRMS Survey Response": "crm_suite.permissions.customer_scope.query_conditions",
 	"CRMS Merge Log": "crm_suite.permissions.customer_scope.query_conditions",
+	# QA: agents read only their own submitted reviews (service_desk/quality.py)
+	"CRMS QA Review": "crm_suite.service_desk.quality.query_conditions",
 }
 has_permission = {
 	"CRMS Duplicate Candidate": "crm_suite.customer_360.duplicates.candidate_has_permission",
@@ -257,6 +268,7 @@ has_permission = {
 	"CRMS Care Log": "crm_suite.permissions.customer_scope.has_permission",
 	"CRMS Survey Response": "crm_suite.permissions.customer_scope.has_permission",
 	"CRMS Merge Log": "crm_suite.permissions.customer_scope.has_permission",
+	"CRMS QA Review": "crm_suite.service_desk.quality.has_permission",
 }
 # frappe.client.get_count (REST) counts without permissions in v15: count customer-scoped rows
 # through frappe.get_list; every other doctype keeps frappe's own answer.

@@ -73,13 +73,14 @@ def columns(group_by):
 	]
 
 
-def load_tickets(filters) -> list[dict]:
+def load_tickets(filters, extra_fields: tuple[str, ...] = (), start=None, end=None) -> list[dict]:
 	"""Plain ticket dicts for engine/fcr.py, replies counted in one grouped query."""
 	meta = frappe.get_meta("Issue")
 	lifecycle = meta.has_field("crms_reopen_count") and meta.has_field("crms_resolved_on")
 	resolved_field = "crms_resolved_on" if lifecycle else "sla_resolution_date"
 	extra = ["crms_reopen_count", "crms_reopened_on"] if lifecycle else []
-	start, end = date_range(filters)
+	if start is None or end is None:
+		start, end = date_range(filters)
 	fields = [
 		"name",
 		"status",
@@ -89,6 +90,7 @@ def load_tickets(filters) -> list[dict]:
 		"issue_type",
 		"crms_channel",
 		"crms_kb_article",
+		*extra_fields,
 	]
 	issues = frappe.get_list(
 		"Issue",
