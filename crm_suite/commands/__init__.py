@@ -85,4 +85,42 @@ def benchmark(context, name, baseline_site, rounds, output, options):
 		click.echo(f"{bench_name}: {path}")
 
 
+@crm_suite_group.command("simulate-calls")
+@click.option("--days", default=7, show_default=True, type=click.IntRange(min=1), help="Days of traffic")
+@click.option("--seed", default=7, show_default=True, type=int, help="Random seed; same seed, same calls")
+@click.option("--start", help="First day (YYYY-MM-DD); default: DAYS days before today")
+@click.option(
+	"--url", help="Send over HTTP to this served site (e.g. http://127.0.0.1:8000) instead of in-process"
+)
+@click.option("--provider", default="Simulator", show_default=True, help="CRMS Telephony Provider (generic)")
+@click.option("--concurrency", default=20, show_default=True, type=click.IntRange(min=1), help="HTTP senders")
+@pass_context
+def simulate_calls(context, days, seed, start, url, provider, concurrency):
+	"""Drive the telephony webhook with simulated call-centre traffic (engine/call_sim.py)."""
+	import frappe
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		frappe.set_user("Administrator")
+		from crm_suite.call_centre.simulate import simulate_calls as run
+
+		summary = run(
+			days=days,
+			seed=seed,
+			start=start,
+			url=url,
+			provider=provider,
+			concurrency=concurrency,
+			host=site,
+			progress=lambda n, total: (
+				click.echo(f"{n}/{total} deliveries", err=True) if n % 2000 == 0 else None
+			),
+		)
+		click.echo(json.dumps(summary, indent=1, default=str))
+	finally:
+		frappe.destroy()
+
+
 commands = [crm_suite_group]
