@@ -70,3 +70,23 @@ def test_unknown_since_counts_as_idle_longest_and_ties_break_by_user():
 	]
 	assert [a.user for a in eligible(agents, "billing")] == ["k@x", "m@x", "z@x"]
 	assert select(agents, "billing", now=NOW).idle_seconds is None
+
+
+def test_state_after_call_follows_the_call():
+	from crm_suite.engine.agent_select import state_after_call as after
+
+	# answered: On Call (from any state, the agent did pick up)
+	assert after("Available", None, "C1", answered=True, ended=False, wrapup_done=False) == "On Call"
+	assert after("Break", None, "C1", answered=True, ended=False, wrapup_done=False) == "On Call"
+	assert after("On Call", "C1", "C1", answered=True, ended=False, wrapup_done=False) is None
+	# ended: Wrap-up, then Available when wrap-up is done
+	assert after("On Call", "C1", "C1", answered=True, ended=True, wrapup_done=False) == "Wrap-up"
+	assert after("Wrap-up", "C1", "C1", answered=True, ended=True, wrapup_done=True) == "Available"
+	# end and wrap-up folded into one update
+	assert after("On Call", "C1", "C1", answered=True, ended=True, wrapup_done=True) == "Available"
+	# a late event of an old call leaves the agent's current call alone
+	assert after("On Call", "C2", "C1", answered=True, ended=True, wrapup_done=False) is None
+	# a replayed end after the agent already went Available does not send them back to wrap-up
+	assert after("Available", "C1", "C1", answered=True, ended=True, wrapup_done=False) is None
+	# never answered (abandoned, missed): no change
+	assert after("Available", None, "C1", answered=False, ended=True, wrapup_done=False) is None

@@ -81,3 +81,33 @@ def select(
 		chosen, reason = (seniors[0], "vip_senior") if seniors else (ranked[0], "vip_no_senior")
 	idle = (now - chosen.since).total_seconds() if now and chosen.since else None
 	return Choice(chosen.user, chosen.extension, reason, idle)
+
+
+ON_CALL = "On Call"
+WRAP_UP = "Wrap-up"
+
+
+def state_after_call(
+	current_state: str | None,
+	current_call: str | None,
+	call: str,
+	answered: bool,
+	ended: bool,
+	wrapup_done: bool,
+) -> str | None:
+	"""The agent's new state after an update of `call`, or None to leave it alone.
+
+	Answered and live: On Call. Ended: Wrap-up, and Available once the provider reports wrap-up
+	done. The last two only apply while `call` is the agent's current call, so a late event of an
+	old call never pulls an agent off a new call or out of a break they chose."""
+	if not answered:
+		return None
+	if not ended:
+		target = ON_CALL
+		return None if (current_state == ON_CALL and current_call == call) else target
+	if current_call != call:
+		return None
+	target = AVAILABLE if wrapup_done else WRAP_UP
+	if current_state == target or (target == WRAP_UP and current_state == AVAILABLE):
+		return None
+	return target
