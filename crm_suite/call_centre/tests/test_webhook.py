@@ -433,15 +433,16 @@ class TestProviders(WebhookCase):
 
 class TestLinksAndCallbacks(WebhookCase):
 	def test_customer_contact_and_lead_linked_by_phone_key(self):
+		digits = f"{random.Random(self.prefix).randrange(10**7, 10**8)}"  # a number no earlier run used
 		customer = make_customer().name
 		contact = make_contact(
 			customer=customer,
-			mobile_no="+49 151 2345 6789",
-			phone_nos=[{"phone": "+49 151 2345 6789", "is_primary_mobile_no": 1}],
+			mobile_no=f"+49 151 {digits}",
+			phone_nos=[{"phone": f"+49 151 {digits}", "is_primary_mobile_no": 1}],
 		).name
 		self.assertTrue(frappe.db.get_value("Contact", contact, "crms_phone_key"))
 		call_id = self.prefix + "known"
-		ev = call_events(call_id, caller="0049 (151) 23456789")
+		ev = call_events(call_id, caller=f"0049 (151) {digits[:4]}-{digits[4:]}")
 		for e in ev[:2]:
 			status, answer = self.local(e)
 			self.assertEqual(status, 200, answer)
