@@ -1,0 +1,7 @@
+"""One checklist step of a contingency plan."""
+
+from frappe.model.document import Document
+
+
+class CRMSContingencyStep(Document):
+	pass

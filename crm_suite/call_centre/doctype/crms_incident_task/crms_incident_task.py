@@ -1,0 +1,7 @@
+"""One checklist task of an incident."""
+
+from frappe.model.document import Document
+
+
+class CRMSIncidentTask(Document):
+	pass
