@@ -118,3 +118,49 @@ def api(page, method: str, path: str, data=None, check: bool = True):
 	assert result["ok"], f"{method} {path}: {result['status']} {result['text'][:300]}"
 	body = json.loads(result["text"] or "{}")
 	return body["data"] if "data" in body else body.get("message")
+
+
+# Shared by the portal and survey checks: an Administrator page for API calls, an outgoing mail
+# account (queued mail only, never delivered), and the no-horizontal-scroll check of phone pages.
+def assert_fits(page, what: str) -> None:
+	overflow = page.evaluate(
+		"() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+	)
+	assert overflow <= 1, f"{what} overflows the viewport by {overflow}px"
+
+
+@pytest.fixture
+def admin(browser, base_url):
+	context = browser.new_context(base_url=base_url)
+	page = context.new_page()
+	login(page, base_url)
+	yield page
+	context.close()
+
+
+@pytest.fixture
+def outgoing_mail(admin):
+	"""The guest flow needs an outgoing account to queue its e-mail (never delivered: no such host)."""
+	existing = api(
+		admin,
+		"GET",
+		'/api/resource/Email Account?filters=[["default_outgoing","=",1],["enable_outgoing","=",1]]',
+	)
+	if existing:
+		yield existing[0]["name"]
+		return
+	name = api(
+		admin,
+		"POST",
+		"/api/resource/Email Account",
+		{
+			"email_account_name": "_Test CRMS Portal Outgoing",
+			"email_id": "support-portal@example.com",
+			"enable_outgoing": 1,
+			"default_outgoing": 1,
+			"smtp_server": "smtp.invalid",
+			"no_smtp_authentication": 1,
+		},
+	)["name"]
+	yield name
+	api(admin, "DELETE", f"/api/resource/Email Account/{name}", check=False)

@@ -6,7 +6,7 @@ import re
 import uuid
 
 import pytest
-from conftest import VIEWPORTS, login, watch_errors
+from conftest import VIEWPORTS, assert_fits, login, watch_errors
 from conftest import api as _api
 
 PASSWORD = "Portal-Check-2026!"
@@ -84,22 +84,6 @@ def portal_login(page, base_url: str, user: str, password: str) -> None:
 	page.fill("#login_password", password)
 	page.click(".btn-login")
 	page.wait_for_url("**/support/tickets**", timeout=30000)
-
-
-def assert_fits(page, what: str) -> None:
-	overflow = page.evaluate(
-		"() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-	)
-	assert overflow <= 1, f"{what} overflows the viewport by {overflow}px"
-
-
-@pytest.fixture
-def admin(browser, base_url):
-	context = browser.new_context(base_url=base_url)
-	page = context.new_page()
-	login(page, base_url)
-	yield page
-	context.close()
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
@@ -192,34 +176,6 @@ def _verification_link(admin, address: str) -> str:
 				if found:
 					return found.group(1)
 	raise AssertionError(f"no verification e-mail for {address}")
-
-
-@pytest.fixture
-def outgoing_mail(admin):
-	"""The guest flow needs an outgoing account to queue its e-mail (never delivered: no such host)."""
-	existing = _api(
-		admin,
-		"GET",
-		'/api/resource/Email Account?filters=[["default_outgoing","=",1],["enable_outgoing","=",1]]',
-	)
-	if existing:
-		yield existing[0]["name"]
-		return
-	name = _api(
-		admin,
-		"POST",
-		"/api/resource/Email Account",
-		{
-			"email_account_name": "_Test CRMS Portal Outgoing",
-			"email_id": "support-portal@example.com",
-			"enable_outgoing": 1,
-			"default_outgoing": 1,
-			"smtp_server": "smtp.invalid",
-			"no_smtp_authentication": 1,
-		},
-	)["name"]
-	yield name
-	_api(admin, "DELETE", f"/api/resource/Email Account/{name}", check=False)
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
