@@ -2,6 +2,7 @@
 queue tiles, no errors, nothing wider than the screen, and a refresh when a call arrives."""
 
 import os
+import time
 
 import pytest
 from conftest import login, watch_errors
@@ -15,17 +16,31 @@ if not os.environ.get("CRM_SUITE_URL"):
 SIZES = {"wall": {"width": 1920, "height": 1080}, "phone": {"width": 390, "height": 844}}
 
 
-def _seed_call(page, queue: str) -> None:
-	"""A caller waiting now in `queue`, inserted as the logged-in Administrator."""
-	page.evaluate(
+def _seed_call(page, queue: str) -> str:
+	"""A caller waiting now in `queue`, inserted as the logged-in Administrator; returns its name."""
+	return page.evaluate(
 		"""async (queue) => {
 			const now = frappe.datetime.now_datetime();
-			await frappe.xcall("frappe.client.insert", { doc: {
+			const doc = await frappe.xcall("frappe.client.insert", { doc: {
 				doctype: "Call Log", id: "_bt-wb-" + Date.now(), from: "+4915100000009", to: "+4930000000",
 				type: "Incoming", status: "Ringing", start_time: now, crms_queue: queue,
 			}});
+			return doc.name;
 		}""",
 		queue,
+	)
+
+
+def _end_call(page, name: str) -> None:
+	"""The caller hangs up (so later runs do not count them as waiting)."""
+	page.evaluate(
+		"""async (name) => {
+			await frappe.xcall("frappe.client.set_value", {
+				doctype: "Call Log", name, fieldname: { status: "Canceled",
+					end_time: frappe.datetime.now_datetime() },
+			});
+		}""",
+		name,
 	)
 
 
@@ -42,8 +57,8 @@ def test_wallboard(browser, base_url, shots, size):
 			assert page.locator(f'.crms-wb-tile[data-key="{key}"] .crms-wb-value').count() == 1
 		waiting = int(page.locator('.crms-wb-tile[data-key="waiting"] .crms-wb-value').inner_text())
 
-		queue = f"Browser Queue {size}"
-		_seed_call(page, queue)
+		queue = f"Browser Queue {size} {int(time.time())}"  # a new tile appears only after a refresh
+		call = _seed_call(page, queue)
 		# the page refreshes from the realtime ping or, at the latest, the 15 s poll
 		page.locator(f'.crms-wb-queue[data-queue="{queue}"]').wait_for(timeout=25000)
 		now_waiting = int(page.locator('.crms-wb-tile[data-key="waiting"] .crms-wb-value').inner_text())
@@ -71,6 +86,7 @@ def test_wallboard(browser, base_url, shots, size):
 		page.wait_for_timeout(1500)
 		assert not errors, "\n".join(errors)
 		page.screenshot(path=str(shots / f"wallboard-{size}.png"), full_page=True)
+		_end_call(page, call)
 		if size == "wall":  # leave the next run in the light theme
 			page.get_by_role("button", name="Dark Theme").click()
 	finally:

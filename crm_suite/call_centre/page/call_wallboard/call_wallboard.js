@@ -25,6 +25,7 @@ class CRMSWallboard {
 		this.page = page;
 		this.wrapper = wrapper;
 		this.$board = $('<div class="crms-wb"></div>').appendTo(page.main);
+		$(wrapper).find(".container").addClass("crms-wb-fluid");
 		if (localStorage.getItem(CRMS_WB_DARK_KEY) === "1") {
 			this.$board.addClass("crms-wb-dark");
 		}
@@ -113,7 +114,7 @@ class CRMSWallboard {
 			this.tile("longest_wait", __("Longest Wait"), this.secs(d.longest_wait_seconds), waitCls),
 			this.tile(
 				"service_level",
-				__("Service Level Today") + ` (${d.threshold_seconds}s)`,
+				__("Service Level Today") + ` <span class="crms-wb-unit">(${d.threshold_seconds} s)</span>`,
 				this.pct(d.service_level),
 				this.sl_class(d.service_level, d.target_sl)
 			),
