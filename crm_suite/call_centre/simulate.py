@@ -14,7 +14,7 @@ import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import frappe
@@ -25,6 +25,7 @@ from crm_suite.engine import telephony as tel
 
 DEFAULT_PROVIDER = "Simulator"
 BATCH = 200  # in-process deliveries per commit
+OFFER_SECONDS = 4  # the agent's phone rings this long before they answer
 END_REASON = {
 	call_sim.OUTCOME_ANSWERED: "completed",
 	call_sim.OUTCOME_TRANSFERRED: "completed",
@@ -93,7 +94,13 @@ def deliveries(calls: list[call_sim.SimCall], start: datetime) -> list[tuple[dat
 	out = []
 	for call in calls:
 		call_id = call.call_id + suffix
-		for i, ev in enumerate(call_sim.events(call)):
+		evs = call_sim.events(call)
+		if call.answered_at is not None and call.agent:
+			# the PBX offers the call to the agent's phone a few seconds before they pick up: a RINGING
+			# with the agent, which is what pops the caller on the agent's screen
+			offer = max(call.arrival, call.answered_at - timedelta(seconds=OFFER_SECONDS))
+			evs.append({**evs[0], "kind": call_sim.RINGING, "at": offer, "agent": call.agent})
+		for i, ev in enumerate(evs):
 			at = ev["at"].replace(tzinfo=tz) if ev["at"].tzinfo is None else ev["at"]
 			body = {
 				"event_id": f"{call_id}-{i}",
