@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import frappe
 from frappe import _
@@ -421,6 +422,8 @@ def conversation(review: str) -> list[dict]:
 	"""The reviewed ticket's messages, oldest first, for the inspector's form."""
 	doc = frappe.get_doc(REVIEW, review)
 	doc.check_permission("read")
+	if doc.reference_doctype == "Call Log":
+		return call_conversation(doc.reference_name)
 	if doc.reference_doctype != "Issue" or not frappe.has_permission("Issue", "read", doc.reference_name):
 		return []
 	issue = frappe.db.get_value(
@@ -457,6 +460,38 @@ def conversation(review: str) -> list[dict]:
 			}
 		)
 	return out
+
+
+def call_conversation(call_log: str) -> list[dict]:
+	"""A call's side of the form: who called, its times, disposition and notes, and the recording."""
+	if not frappe.has_permission("Call Log", "read", call_log):
+		return []
+	meta = frappe.get_meta("Call Log")
+	fields = ["from", "to", "type", "start_time", "duration", "summary", "recording_url"]
+	fields += [f for f in ("crms_queue", "crms_disposition", "crms_transfer_chain") if meta.has_field(f)]
+	row = frappe.db.get_value("Call Log", call_log, fields, as_dict=True)
+	if not row:
+		return []
+	facts = [
+		_("{0} call from {1} to {2}, {3} seconds").format(
+			_(row.type or ""), row.get("from"), row.to, cint(row.duration)
+		),
+	]
+	if row.get("crms_queue"):
+		facts.append(_("Queue: {0}").format(row.crms_queue))
+	if row.get("crms_disposition"):
+		facts.append(_("Disposition: {0}").format(_(row.crms_disposition)))
+	if row.get("crms_transfer_chain"):
+		facts.append(_("Transfers: {0}").format(row.crms_transfer_chain))
+	content = "<br>".join(escape_html(f) for f in facts)
+	if row.summary:
+		content += "<br>" + escape_html(row.summary)
+	if row.recording_url:
+		src = f"/api/method/crm_suite.call_centre.recording.stream?call_log={quote(call_log)}"
+		content += f'<br><audio controls preload="none" src="{src}"></audio>'
+	return [
+		{"sender": row.get("from"), "direction": "Received", "date": str(row.start_time), "content": content}
+	]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -515,8 +550,26 @@ def resolved_tickets(start: date, end: date) -> list[qa.QaTicket]:
 	return out
 
 
+def answered_calls(start: date, end: date) -> list[qa.QaTicket]:
+	"""Calls answered by an agent in [start, end) (the Call Log start_time index), as engine records."""
+	if not frappe.get_meta("Call Log").has_field("crms_agent"):
+		return []
+	rows = frappe.get_all(
+		"Call Log",
+		filters=[
+			["start_time", ">=", start],
+			["start_time", "<", end],
+			["crms_agent", "is", "set"],
+			["crms_answered_at", "is", "set"],
+		],
+		fields=["name", "crms_agent", "crms_queue", "type"],
+		limit_page_length=0,
+	)
+	return [qa.QaTicket(r.name, r.crms_agent, r.type or "", r.crms_queue or "") for r in rows]
+
+
 def weekly_sample(day: str | date | None = None) -> dict[str, int]:
-	"""Draft reviews for last ISO week's sample of every enabled ticket scorecard; created per scorecard."""
+	"""Draft reviews for last ISO week's sample of every enabled scorecard (tickets or calls)."""
 	if not cint(setting("weekly_sampling")) and day is None:
 		return {}
 	today = getdate(day or nowdate())
@@ -525,20 +578,24 @@ def weekly_sample(day: str | date | None = None) -> dict[str, int]:
 	week = iso_week(start)
 	people = inspectors()
 	created: dict[str, int] = {}
-	tickets = None
+	items: dict[str, list[qa.QaTicket]] = {}
+	loaders = {"Issue": resolved_tickets, "Call Log": answered_calls}
 	for card in frappe.get_all(
-		SCORECARD, filters={"enabled": 1, "applies_to": "Issue"}, fields=["name", "sample_size"]
+		SCORECARD,
+		filters={"enabled": 1, "applies_to": ("in", list(loaders))},
+		fields=["name", "sample_size", "applies_to"],
 	):
 		if cint(card.sample_size) <= 0:
 			continue
-		if tickets is None:
-			tickets = resolved_tickets(start, end)
-		names = [t.ticket for t in tickets]
+		doctype = card.applies_to
+		if doctype not in items:
+			items[doctype] = loaders[doctype](start, end)
+		names = [t.ticket for t in items[doctype]]
 		reviewed = set(
 			frappe.get_all(
 				REVIEW,
 				filters={
-					"reference_doctype": "Issue",
+					"reference_doctype": doctype,
 					"reference_name": ["in", names or [""]],
 					"docstatus": ["<", 2],
 				},
@@ -546,25 +603,27 @@ def weekly_sample(day: str | date | None = None) -> dict[str, int]:
 			)
 		)
 		samples = qa.weekly_sample(
-			tickets, seed=f"{week}|{card.name}", size=cint(card.sample_size), reviewed=reviewed
+			items[doctype], seed=f"{week}|{card.name}", size=cint(card.sample_size), reviewed=reviewed
 		)
 		n = 0
 		for agent in sorted(samples):
 			for ticket in samples[agent].tickets:
 				candidates = [p for p in people if p != agent] or ["Administrator"]
 				inspector = candidates[n % len(candidates)]
-				create_sample_review(card.name, ticket, week, inspector)
+				create_sample_review(card.name, ticket, week, inspector, doctype)
 				n += 1
 		created[card.name] = n
 	return created
 
 
-def create_sample_review(scorecard: str, ticket: qa.QaTicket, week: str, inspector: str) -> str:
+def create_sample_review(
+	scorecard: str, ticket: qa.QaTicket, week: str, inspector: str, doctype: str = "Issue"
+) -> str:
 	doc = frappe.get_doc(
 		{
 			"doctype": REVIEW,
 			"scorecard": scorecard,
-			"reference_doctype": "Issue",
+			"reference_doctype": doctype,
 			"reference_name": ticket.ticket,
 			"agent": ticket.agent,
 			"inspector": inspector,
@@ -574,7 +633,8 @@ def create_sample_review(scorecard: str, ticket: qa.QaTicket, week: str, inspect
 		}
 	)
 	doc.insert(ignore_permissions=True)
-	assign(doc.name, inspector, _("QA sample {0}: score ticket {1}").format(week, ticket.ticket))
+	what = _("call") if doctype == "Call Log" else _("ticket")
+	assign(doc.name, inspector, _("QA sample {0}: score {1} {2}").format(week, what, ticket.ticket))
 	return doc.name
 
 

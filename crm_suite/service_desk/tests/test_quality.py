@@ -203,6 +203,56 @@ class TestQuality(CRMSuiteTestCase):
 		again = quality.weekly_sample(nowdate())
 		self.assertEqual(again[self.card.name], 3)  # 3 tickets left unreviewed (7 - 4)
 
+	def test_weekly_sample_of_calls(self):
+		from datetime import timedelta
+
+		frappe.db.set_value(quality.SCORECARD, {"name": ["!=", ""]}, "enabled", 0)
+		card = frappe.get_doc(
+			{
+				"doctype": quality.SCORECARD,
+				"scorecard_name": f"_Test call QA {random_string(5)}",
+				"applies_to": "Call Log",
+				"sample_size": 2,
+				"criteria": CRITERIA,
+			}
+		).insert()
+		monday_last_week = getdate(nowdate()) - timedelta(days=getdate(nowdate()).weekday() + 7)
+		at = now_datetime().replace(
+			year=monday_last_week.year, month=monday_last_week.month, day=monday_last_week.day, hour=10
+		)
+		calls = []
+		for i in range(3):
+			name = f"_qa_call_{random_string(8)}"
+			frappe.get_doc(
+				{
+					"doctype": "Call Log",
+					"id": name,
+					"from": "+12125550101",
+					"to": "+12125550000",
+					"type": "Incoming",
+					"status": "Completed",
+					"start_time": at + timedelta(hours=i),
+					"crms_agent": self.agent,
+					"crms_answered_at": at + timedelta(hours=i, seconds=20),
+					"crms_queue": "billing",
+					"summary": "Customer asked about an invoice",
+				}
+			).insert(ignore_permissions=True)
+			calls.append(name)
+		created = quality.weekly_sample(nowdate())
+		self.assertEqual(created[card.name], 2)
+		rows = frappe.get_all(
+			quality.REVIEW,
+			filters={"scorecard": card.name},
+			fields=["name", "reference_doctype", "reference_name", "agent"],
+		)
+		self.assertEqual({r.reference_doctype for r in rows}, {"Call Log"})
+		self.assertTrue({r.reference_name for r in rows} <= set(calls))
+		self.assertEqual({r.agent for r in rows}, {self.agent})
+		side = quality.conversation(rows[0].name)
+		self.assertIn("billing", side[0]["content"])
+		self.assertIn("invoice", side[0]["content"])
+
 	def test_calibration_spread(self):
 		items = [self.ticket(), self.ticket()]
 		session = frappe.get_doc(
