@@ -62,6 +62,7 @@ select {key} as grp, ifnull(cl.crms_disposition, '') as outcome,
 from `tabCall Log` cl {hint}
 where cl.start_time >= %(start)s and cl.start_time < %(end)s {conditions}
 group by grp, outcome
+order by null
 """
 
 

@@ -31,6 +31,7 @@ select date(cl.start_time) as d,
 from `tabCall Log` cl {hint}
 where cl.start_time >= %(start)s and cl.start_time < %(end)s {conditions}
 group by d, i
+order by null
 """
 
 
