@@ -167,3 +167,97 @@ def test_call_popup(browser, base_url, shots):
 	finally:
 		_cleanup(admin, data, calls)
 		admin_ctx.close()
+
+
+def test_call_log_actions(browser, base_url, shots):
+	"""The Call Log form's Call Actions: run a branching call script and record the outcome."""
+	ctx = browser.new_context(viewport=VIEWPORTS["desktop"], base_url=base_url)
+	page = ctx.new_page()
+	errors = watch_errors(page)
+	login(page, base_url)
+	tag = uuid.uuid4().hex[:8]
+	script = _api(
+		page,
+		"POST",
+		"/api/resource/CRMS Call Script",
+		{
+			"title": f"_Test Browser Script {tag}",
+			"questions": [
+				{
+					"key": "happy",
+					"question": "Are you happy with us?",
+					"type": "Yes-No",
+					"rules": "= No -> reason",
+				},
+				{"key": "seats", "question": "How many users?", "type": "Number", "next_key": "end"},
+				{
+					"key": "reason",
+					"question": "What went wrong?",
+					"type": "Select",
+					"options": "Price\nSupport",
+				},
+			],
+		},
+	)["name"]
+	call = _api(
+		page,
+		"POST",
+		"/api/resource/Call Log",
+		{"id": f"_test-pop-{tag}", "from": "+86 136 0000 1111", "type": "Incoming", "status": "Completed"},
+	)["name"]
+	try:
+		page.goto(f"{base_url}/app/call-log/{call}", wait_until="networkidle", timeout=90000)
+
+		def action(label):
+			page.locator(".inner-group-button button", has_text="Call Actions").click()
+			page.locator(".inner-group-button .dropdown-item", has_text=label).click()
+
+		action("Run Call Script")
+		# several active scripts on a shared site: pick ours
+		picker = page.locator(".modal.show select[data-fieldname='script']")
+		if picker.count():
+			picker.select_option(script)
+			page.locator(".modal.show .btn-primary").click()
+		page.locator(".modal.show .crms-script-question", has_text="Are you happy with us?").wait_for()
+		page.locator(".modal.show select[data-fieldname='answer']").select_option("No")
+		page.locator(".modal.show .btn-primary").click()
+		# the "No" branch skips the number question
+		page.locator(".modal.show .crms-script-question", has_text="What went wrong?").wait_for()
+		page.locator(".modal.show select[data-fieldname='answer']").select_option("Price")
+		page.screenshot(path=str(shots / "call-script-dialog.png"))
+		page.locator(".modal.show .btn-primary").click()
+		page.locator(".modal.show", has_text="Script complete").wait_for()
+		page.locator(".modal.show .btn-primary", has_text="Save Answers").click()
+		page.wait_for_timeout(1500)
+		rows = _api(
+			page,
+			"GET",
+			f'/api/resource/CRMS Call Script Response?filters=[["call_log","=","{call}"]]&fields=["name","complete"]',
+		)
+		assert len(rows) == 1 and rows[0]["complete"] == 1, rows
+		response = _api(page, "GET", f"/api/resource/CRMS Call Script Response/{rows[0]['name']}")
+		assert [(a["key"], a["answer"]) for a in response["answers"]] == [
+			("happy", "No"),
+			("reason", "Price"),
+		]
+
+		action("Outcome and Notes")
+		page.locator(".modal.show select[data-fieldname='disposition']").select_option("Resolved")
+		page.locator(".modal.show textarea[data-fieldname='notes']").fill("Refund explained")
+		page.locator(".modal.show .btn-primary").click()
+		page.wait_for_timeout(1500)
+		doc = _api(page, "GET", f"/api/resource/Call Log/{call}")
+		assert (doc["crms_disposition"], doc["summary"]) == ("Resolved", "Refund explained")
+		page.screenshot(path=str(shots / "call-log-actions.png"), full_page=True)
+		assert not errors, errors
+	finally:
+		for r in _api(
+			page,
+			"GET",
+			f'/api/resource/CRMS Call Script Response?filters=[["call_log","=","{call}"]]',
+			check=True,
+		):
+			_api(page, "DELETE", f"/api/resource/CRMS Call Script Response/{r['name']}", check=False)
+		_api(page, "DELETE", f"/api/resource/Call Log/{call}", check=False)
+		_api(page, "DELETE", f"/api/resource/CRMS Call Script/{script}", check=False)
+		ctx.close()
