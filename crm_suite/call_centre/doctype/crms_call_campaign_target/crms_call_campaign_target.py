@@ -1,0 +1,22 @@
+"""One party to call in a campaign (a row of its list, not a child table: lists are big and worked
+concurrently, one target locked per agent by a conditional UPDATE in call_centre/outbound.py)."""
+
+import frappe
+from frappe.model.document import Document
+
+
+class CRMSCallCampaignTarget(Document):
+	def validate(self):
+		from crm_suite.call_centre import outbound
+
+		outbound.validate_target(self)
+
+
+def on_doctype_update():
+	# next_target(): due targets of a campaign; one row per party and campaign (rebuilds skip them)
+	frappe.db.add_index(
+		"CRMS Call Campaign Target", ["campaign", "status", "next_attempt_at"], "campaign_status_next"
+	)
+	# a "do not call" request drops the number from every open list
+	frappe.db.add_index("CRMS Call Campaign Target", ["phone", "status"], "phone_status")
+	frappe.db.add_unique("CRMS Call Campaign Target", ["campaign", "party_type", "party"], "campaign_party")
