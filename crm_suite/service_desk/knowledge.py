@@ -198,7 +198,35 @@ def get_index(which: str = DESK) -> KBIndex:
 		applied = 0
 	applied = _apply_changes(which, stamp, index, applied)
 	_local[which] = (stamp, index, applied)
+	version, groups = synonym_groups()
+	if getattr(index, "_crms_synonyms_version", None) != version:
+		index.set_synonyms(groups)
+		index._crms_synonyms_version = version
 	return index
+
+
+SYNONYMS_KEY = "crms_kb_synonyms"
+
+
+def split_terms(text: str | None) -> list[str]:
+	"""One word or phrase per line or comma (either comma style), blanks and repeats dropped."""
+	parts = (p.strip() for line in (text or "").splitlines() for p in line.replace("，", ",").split(","))
+	return list(dict.fromkeys(p for p in parts if p))
+
+
+def synonym_groups() -> tuple[str, list[list[str]]]:
+	"""(version, groups) of the enabled CRMS KB Synonym groups, cached in Redis until one changes."""
+
+	def load():
+		rows = frappe.get_all("CRMS KB Synonym", filters={"enabled": 1}, fields=["terms"], order_by="name")
+		return {"version": frappe.generate_hash(length=10), "groups": [split_terms(r.terms) for r in rows]}
+
+	value = frappe.cache.get_value(SYNONYMS_KEY, generator=load)
+	return value["version"], value["groups"]
+
+
+def invalidate_synonyms() -> None:
+	frappe.cache.delete_value(SYNONYMS_KEY)
 
 
 def detect_language(text: str, fallback: str | None = None) -> str | None:

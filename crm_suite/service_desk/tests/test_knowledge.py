@@ -103,6 +103,7 @@ class TestKnowledgeBase(CRMSuiteTestCase):
 		frappe.set_user("Administrator")
 		frappe.db.rollback()
 		knowledge.invalidate_index()
+		knowledge.invalidate_synonyms()
 
 	# -- workflow ---------------------------------------------------------------------------------
 	def test_workflow_states_exist_and_publish_follows_review_and_visibility(self):
@@ -203,6 +204,25 @@ class TestKnowledgeBase(CRMSuiteTestCase):
 		apply_workflow(frappe.get_doc("Help Article", self.password.name), "Revise")
 		self.assertNotIn(self.password.name, [h[1] for h in knowledge.search("authenticator", "en")])
 		self.assertEqual(frappe.cache.get_value(knowledge.STAMP_KEY), stamp)  # never rebuilt
+
+	def test_synonym_groups_reach_suggestions_live(self):
+		query = "my authenticator gadget refuses me"
+		self.assertNotIn(self.password.name, [h[1] for h in knowledge.search(query, "en")])
+		group = frappe.get_doc(
+			{
+				"doctype": "CRMS KB Synonym",
+				"group_name": f"_Test login {random_string(5)}",
+				"terms": "refuses me\nsign in",
+			}
+		).insert()
+		self.assertEqual(knowledge.search(query, "en")[0][1], self.password.name)
+		group.enabled = 0
+		group.save()
+		self.assertNotIn(self.password.name, [h[1] for h in knowledge.search(query, "en")])
+		with self.assertRaises(frappe.ValidationError):
+			frappe.get_doc(
+				{"doctype": "CRMS KB Synonym", "group_name": "_Test one", "terms": "alone"}
+			).insert()
 
 	# -- public help centre -----------------------------------------------------------------------
 	def test_internal_article_hidden_from_public_page_and_guest_api(self):
