@@ -539,7 +539,12 @@ def _callback_change(ctx: _Context, record: tel.CallRecord, prev, name, caller, 
 		return {"crms_callback_todo": todo, "crms_callback_due": due, "crms_callback_status": "Open"}
 	if not wants and prev.crms_callback_todo and prev.crms_callback_status == "Open":
 		frappe.db.set_value("ToDo", prev.crms_callback_todo, "status", "Cancelled", update_modified=False)
-		return {"crms_callback_status": "Cancelled"}
+		assigned = frappe.db.sql_list(
+			"""select distinct allocated_to from `tabToDo` where reference_type = 'Call Log'
+			and reference_name = %s and status = 'Open'""",
+			name,
+		)
+		return {"crms_callback_status": "Cancelled", "_assign": json.dumps(assigned)}
 	return {}
 
 

@@ -584,3 +584,26 @@ class TestRecordingProxy(WebhookCase):
 			self.assertEqual(response.status_code, 200)
 			self.assertEqual(response.headers["Content-Type"], "audio/wav")
 			self.assertEqual(b"".join(response.response), audio)
+
+
+class TestLateAnswer(WebhookCase):
+	def test_callback_cancelled_when_a_late_event_shows_the_call_was_answered(self):
+		call_id = self.prefix + "late"
+		events = call_events(call_id)
+		ring, answered, ended = events[0], events[1], events[5]
+		for e in (ring, ended):  # the answer is still in flight: looks abandoned for now
+			self.assertEqual(self.local(e)[0], 200)
+		log = self.log(call_id)
+		self.assertEqual((log.crms_abandoned, log.crms_callback_status), (1, "Open"))
+		todo = log.crms_callback_todo
+		self.assertEqual(json.loads(log._assign), [frappe.db.get_value("ToDo", todo, "allocated_to")])
+		self.assertEqual(self.local(answered)[0], 200)
+		log = self.log(call_id)
+		self.assertEqual(
+			(log.status, log.crms_abandoned, log.crms_callback_status), ("Completed", 0, "Cancelled")
+		)
+		self.assertEqual(frappe.db.get_value("ToDo", todo, "status"), "Cancelled")
+		self.assertEqual(json.loads(log._assign), [])
+		self.assertEqual(
+			frappe.db.count("ToDo", {"reference_type": "Call Log", "reference_name": call_id}), 1
+		)
