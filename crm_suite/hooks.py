@@ -34,8 +34,17 @@ before_uninstall = "crm_suite.setup.install.before_uninstall"
 # Service desk workspace: the user's teams for the "Team Queue" shortcut (crm_suite/service_desk/dashboard.py)
 # desk-wide fixes (phone-width timeline); served from the app's public folder, no build step needed
 app_include_css = ["/assets/crm_suite/css/desk.css"]
+# Call centre: the screen pop on "crms_call_ringing" and the agent-state menu in the navbar (call_centre/screen_pop.py, agents.py)
+app_include_js = [
+	"/assets/crm_suite/js/call_popup.js",
+	# Incidents: the surge-mode banner on every desk page (call_centre/incidents.py)
+	"/assets/crm_suite/js/surge_banner.js",
+]
 
-extend_bootinfo = ["crm_suite.service_desk.dashboard.boot_session"]
+extend_bootinfo = [
+	"crm_suite.service_desk.dashboard.boot_session",
+	"crm_suite.call_centre.incidents.boot_session",
+]
 
 # Testing
 # -------
@@ -119,6 +128,8 @@ doc_events = {
 			"crm_suite.service_desk.surveys.on_todo_update",
 			# QA: closing a coaching action records it done (service_desk/quality.py)
 			"crm_suite.service_desk.quality.on_todo_update",
+			# Call centre: closing a callback task marks the Call Log's callback Done (call_centre/webhook.py)
+			"crm_suite.call_centre.webhook.on_todo_update",
 		],
 		"on_trash": [
 			"crm_suite.customer_360.follow_up.on_todo_trash",
@@ -235,6 +246,7 @@ doctype_js = {
 		"public/js/issue_knowledge.js",
 		"public/js/issue_quality.js",
 	],
+	"Call Log": ["public/js/call_log_recording.js", "public/js/call_log_desk.js"],
 }
 
 doctype_list_js = {
@@ -279,3 +291,9 @@ override_whitelisted_methods = {
 	"erpnext.support.doctype.issue.issue.set_multiple_status": "crm_suite.service_desk.lifecycle.set_multiple_status",
 	"erpnext.support.doctype.issue.issue.set_status": "crm_suite.service_desk.lifecycle.set_status",
 }
+
+# Call centre: agent states follow their calls (answered -> On Call, ended -> Wrap-up, wrap-up done -> Available)
+crms_call_updated = [
+	"crm_suite.call_centre.agents.on_call_updated",
+	"crm_suite.call_centre.wallboard.notify",
+]

@@ -40,6 +40,8 @@ PROVIDERS = (
 	"crm_suite.setup.fields.service_desk_categories",
 	"crm_suite.setup.fields.service_desk_lifecycle",
 	"crm_suite.setup.fields.knowledge_base",
+	"crm_suite.setup.fields.call_centre",
+	"crm_suite.setup.fields.outbound",
 )
 
 

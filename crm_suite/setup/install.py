@@ -29,6 +29,7 @@ def setup():
 	sync_indexes()
 	setup_knowledge_base()
 	grant_read_permissions()
+	create_default_contingency_plans()
 
 
 # Read rules ERPNext forgot: its Issue form reads Support Settings on load, which only System Manager
@@ -40,6 +41,12 @@ READ_PERMISSIONS = (
 	("Support Settings", "Service Supervisor"),
 	("Email Account", "Support Team"),
 	("Email Account", "Service Supervisor"),
+	# QA: inspectors read the tickets and calls they score (the review form shows the conversation)
+	("Issue", "QA Inspector"),
+	("Call Log", "QA Inspector"),
+	# Call centre: ERPNext lets only System Manager and Employee read Call Log; agents open their calls
+	("Call Log", "Call Centre Agent"),
+	("Call Log", "Call Centre Supervisor"),
 )
 
 
@@ -77,6 +84,13 @@ def setup_knowledge_base():
 	from crm_suite.service_desk.knowledge import setup_workflow
 
 	setup_workflow()
+
+
+def create_default_contingency_plans():
+	"""One contingency plan per incident type of the call-centre operations plan (only on a site with none)."""
+	from crm_suite.call_centre.incidents import create_default_plans
+
+	create_default_plans()
 
 
 def create_default_segment_rules():
@@ -240,6 +254,10 @@ ERPNEXT_INDEXES = (
 	# service-desk reports, number cards and charts: tickets opened / resolved in a date range
 	("Issue", ("opening_date",), "crms_opening_date"),
 	("Issue", ("sla_resolution_date",), "crms_sla_resolution_date"),
+	# call centre: KPIs, wallboard and reports read calls by start time, per queue and per agent
+	("Call Log", ("start_time",), "crms_start_time"),
+	("Call Log", ("crms_queue", "start_time"), "crms_queue_start_time"),
+	("Call Log", ("crms_agent", "start_time"), "crms_agent_start_time"),
 )
 # Indexes earlier releases added to ERPNext's tables and this one no longer wants.
 RETIRED_INDEXES = (
