@@ -94,8 +94,11 @@ def benchmark(context, name, baseline_site, rounds, output, options):
 )
 @click.option("--provider", default="Simulator", show_default=True, help="CRMS Telephony Provider (generic)")
 @click.option("--concurrency", default=20, show_default=True, type=click.IntRange(min=1), help="HTTP senders")
+@click.option(
+	"--per-call", is_flag=True, help="One delivery per call (a batch of its events): faster history loads"
+)
 @pass_context
-def simulate_calls(context, days, seed, start, url, provider, concurrency):
+def simulate_calls(context, days, seed, start, url, provider, concurrency, per_call):
 	"""Drive the telephony webhook with simulated call-centre traffic (engine/call_sim.py)."""
 	import frappe
 
@@ -114,6 +117,7 @@ def simulate_calls(context, days, seed, start, url, provider, concurrency):
 			provider=provider,
 			concurrency=concurrency,
 			host=site,
+			batch_per_call=per_call,
 			progress=lambda n, total: (
 				click.echo(f"{n}/{total} deliveries", err=True) if n % 2000 == 0 else None
 			),
