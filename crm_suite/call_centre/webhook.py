@@ -152,7 +152,8 @@ def get_provider(name: str) -> dict:
 
 	# the row (no secret) is kept in Redis for 5 minutes; the provider's on_update / on_trash drop it.
 	# Misses are not cached: a flood of made-up names must not fill Redis.
-	row = frappe.cache.get_value(provider_cache_key(name)) if name else None
+	# expires=True: frappe's per-request memo would otherwise pin a miss (None) for the whole process
+	row = frappe.cache.get_value(provider_cache_key(name), expires=True) if name else None
 	if not row and name:
 		rows = frappe.db.sql(
 			"""select name, adapter, enabled, default_queue, timestamp_tolerance, modified

@@ -607,3 +607,58 @@ class TestLateAnswer(WebhookCase):
 		self.assertEqual(
 			frappe.db.count("ToDo", {"reference_type": "Call Log", "reference_name": call_id}), 1
 		)
+
+
+class TestBudgetAndSimulator(WebhookCase):
+	def test_a_delivery_for_a_known_call_costs_five_queries(self):
+		from frappe.tests.utils import patch_hooks
+
+		call_id = self.prefix + "budget"
+		events = call_events(call_id)
+		with patch_hooks({"crms_call_updated": []}):
+			self.assertEqual(self.local(events[0])[0], 200)  # new call: also matches the caller's number
+			self.assertEqual(self.local(events[1])[0], 200)  # warms the agent lookup
+			# lock, store, read events, read the row, update
+			with self.assertQueryCount(5):
+				self.assertEqual(self.local(events[2])[0], 200)
+
+	def test_simulated_answered_calls_ring_the_agent_first(self):
+		from crm_suite.call_centre.simulate import deliveries, per_call
+
+		calls = call_sim.simulate(call_sim.SimConfig(volume_scale=0.2), datetime(2026, 11, 30), 1, seed=5)
+		bodies = deliveries(calls, datetime(2026, 11, 30))
+		answered = [c for c in calls if c.answered_at is not None]
+		offers = [json.loads(b) for _at, b in bodies]
+		offers = [e for e in offers if e["type"] == "ringing" and e.get("agent")]
+		self.assertEqual(len(offers), len(answered))
+		by_call = {c.call_id + "-20261130": c for c in answered}
+		for e in offers:
+			call = by_call[e["call_id"]]
+			self.assertEqual(e["agent"], call.agent)
+		batches = per_call(bodies)
+		self.assertEqual(len(batches), len(calls))
+		self.assertEqual(sum(len(json.loads(b)["events"]) for _at, b in batches), len(bodies))
+
+	def test_demo_service_agents_become_call_agents(self):
+		from crm_suite.demo.calls import AGENT_ROLE, demo_call_agents, setup_call_agents
+		from crm_suite.engine.demo_plan import SERVICE_AGENTS
+
+		agent = SERVICE_AGENTS[0]
+		if not frappe.db.exists("User", agent.email):
+			frappe.get_doc(
+				{
+					"doctype": "User",
+					"email": agent.email,
+					"first_name": agent.first_name,
+					"send_welcome_email": 0,
+				}
+			).insert(ignore_permissions=True)
+		self.assertIn(agent.email, setup_call_agents())
+		self.assertIn(AGENT_ROLE, frappe.get_roles(agent.email))
+		mine = next(a for a in demo_call_agents() if a["user"] == agent.email)
+		if frappe.db.table_exists("CRMS Agent Status"):
+			row = frappe.db.get_value("CRMS Agent Status", agent.email, ["extension", "state"], as_dict=True)
+			self.assertEqual((row.extension, row.state), (mine["extension"], "Offline"))
+			self.assertEqual(webhook.agent_user(mine["extension"]), agent.email)
+		setup_call_agents()  # idempotent
+		self.assertEqual(frappe.db.count("Has Role", {"parent": agent.email, "role": AGENT_ROLE}), 1)
