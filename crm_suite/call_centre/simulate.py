@@ -71,20 +71,24 @@ def customer_numbers(limit: int = 2000) -> list[str]:
 
 def sim_config(numbers: list[str]) -> call_sim.SimConfig:
 	"""Default traffic; with demo agents on the site they staff the shifts (volume scaled to their number)."""
-	from crm_suite.demo.calls import demo_call_agents
+	from crm_suite.demo.calls import QUEUES, demo_call_agents
 
 	agents = demo_call_agents()
 	base = call_sim.SimConfig(caller_numbers=tuple(numbers))
 	if not agents:
 		return base
+	skills = tuple(call_sim.Skill(name, share, talk) for name, share, talk in QUEUES)
+	everything = tuple(q for q, _share, _talk in QUEUES)
 	shifts = []
 	for i, a in enumerate(agents):
 		start = _SHIFT_STARTS[i % len(_SHIFT_STARTS)]
 		shifts.append(call_sim.Shift(a["user"], tuple(a["skills"]), start, start + 8, (0, 1, 2, 3, 4)))
 		if i % 3 == 0:
-			shifts.append(call_sim.Shift(a["user"], ("billing", "technical", "sales"), 9, 17, (5, 6)))
+			shifts.append(call_sim.Shift(a["user"], everything, 9, 17, (5, 6)))
 	scale = min(1.0, len(agents) / len(call_sim.DEFAULT_SHIFTS) * 1.1)
-	return call_sim.SimConfig(caller_numbers=tuple(numbers), shifts=tuple(shifts), volume_scale=scale)
+	return call_sim.SimConfig(
+		caller_numbers=tuple(numbers), skills=skills, shifts=tuple(shifts), volume_scale=scale
+	)
 
 
 def deliveries(calls: list[call_sim.SimCall], start: datetime) -> list[tuple[datetime, bytes]]:

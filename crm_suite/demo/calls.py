@@ -12,12 +12,9 @@ import frappe
 from crm_suite.engine.demo_plan import SERVICE_AGENTS
 
 AGENT_ROLE = "Call Centre Agent"
-# the demo desks -> simulator skills (queues)
-DESK_SKILLS = {
-	"Billing Desk": ("billing",),
-	"Logistics Desk": ("sales", "billing"),
-	"Product Support": ("technical",),
-}
+# the demo desks are the call queues (skills): calls link to the desk's CRMS Service Team and its
+# supervisor gets the callbacks. Share of calls and mean talk seconds per queue.
+QUEUES = (("Billing Desk", 0.45, 240.0), ("Product Support", 0.35, 420.0), ("Logistics Desk", 0.20, 300.0))
 EXTENSION_BASE = 201
 
 
@@ -29,9 +26,8 @@ def demo_call_agents() -> list[dict]:
 	for i, agent in enumerate(SERVICE_AGENTS):
 		if agent.email not in existing:
 			continue
-		skills = DESK_SKILLS.get(agent.team, ("billing",))
-		if agent.senior and "sales" not in skills:
-			skills = (*skills, "sales")
+		# seniors take every queue (overflow), the others their own desk's
+		skills = tuple(q for q, _share, _talk in QUEUES) if agent.senior else (agent.team,)
 		out.append(
 			{
 				"user": agent.email,
