@@ -10,6 +10,8 @@ with crm_suite.engine.agent_select.
 
 from __future__ import annotations
 
+import time
+
 import frappe
 from frappe import _
 from frappe.utils import cint, get_datetime, now_datetime
@@ -240,7 +242,7 @@ def _verify_pbx(provider: str | None) -> None:
 			dict(request.headers) if request else {},
 			body,
 			"",
-			now_datetime().timestamp(),
+			time.time(),
 			tolerance,
 		)
 	except telephony.BadEvent:

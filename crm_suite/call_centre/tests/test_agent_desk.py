@@ -234,6 +234,48 @@ class TestAgentDesk(CRMSuiteTestCase):
 		frappe.set_user(self.supervisor)
 		self.assertEqual(agents.next_agent("Billing")["user"], self.sales)
 
+	def test_next_agent_signed_by_the_pbx(self):
+		"""A guest request signed with the provider's secret (generic HMAC over the query string)."""
+		import time
+
+		from frappe.utils import set_request
+
+		from crm_suite.engine.telephony import sign
+
+		provider = frappe.get_doc(
+			{
+				"doctype": "CRMS Telephony Provider",
+				"provider_name": f"_Test PBX {self.suffix}",
+				"adapter": "generic",
+				"enabled": 1,
+				"secret": "s3cret-for-tests",
+			}
+		).insert(ignore_permissions=True)
+		query = f"queue=Billing&provider={provider.name.replace(' ', '+')}"
+		ts = str(int(time.time()))
+		try:
+			frappe.set_user("Guest")
+			set_request(
+				method="GET",
+				path="/api/method/crm_suite.call_centre.agents.next_agent",
+				query_string=query,
+				headers={"X-CRMS-Timestamp": ts, "X-CRMS-Signature": sign("s3cret-for-tests", ts, query)},
+			)
+			self.assertIn("user", agents.next_agent("Billing", provider=provider.name))
+			set_request(
+				method="GET",
+				path="/api/method/crm_suite.call_centre.agents.next_agent",
+				query_string=query,
+				headers={"X-CRMS-Timestamp": ts, "X-CRMS-Signature": sign("wrong", ts, query)},
+			)
+			with self.assertRaises(frappe.AuthenticationError):
+				agents.next_agent("Billing", provider=provider.name)
+			with self.assertRaises(frappe.AuthenticationError):
+				agents.next_agent("Billing")  # no provider
+		finally:
+			frappe.local.request = None
+			frappe.set_user("Administrator")
+
 	# ---- one click from a call -----------------------------------------------------------------
 
 	def test_ticket_from_call(self):
