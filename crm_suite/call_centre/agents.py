@@ -215,8 +215,11 @@ def choose(queue: str | None, caller: str | None = None, exclude: str | None = N
 
 
 def _verify_pbx(provider: str | None) -> None:
-	"""A signed request from an enabled CRMS Telephony Provider (generic HMAC headers over the raw
-	body, or over the query string for a GET), or a logged-in supervisor / API key of one."""
+	"""A signed request from an enabled CRMS Telephony Provider, or a logged-in supervisor (session or
+	`Authorization: token key:secret` of such a user). Signature: the generic scheme of
+	docs/telephony-webhooks.md, X-CRMS-Timestamp + X-CRMS-Signature = HMAC-SHA256(secret,
+	"<timestamp>." + the raw JSON body), or + the query string for a GET (a form-encoded POST body is
+	consumed by frappe before we see it: send JSON or GET)."""
 	if frappe.session.user != "Guest":
 		require_role(SUPERVISOR_ROLES)
 		return
