@@ -577,8 +577,7 @@ def build_targets(campaign: str) -> dict:
 
 
 def build_job(campaign: str, user: str | None = None) -> None:
-	frappe.db.set_value(CAMPAIGN, campaign, "build_status", "Building", update_modified=False)
-	frappe.db.commit()
+	"""The background job (the worker commits when it returns)."""
 	try:
 		summary = make_targets(campaign)
 	except Exception:
@@ -587,9 +586,10 @@ def build_job(campaign: str, user: str | None = None) -> None:
 		frappe.db.commit()
 		frappe.log_error(title=f"Call list build failed: {campaign}")
 		raise
-	frappe.db.commit()
 	if user:
-		frappe.publish_realtime("crms_call_list_built", {"campaign": campaign, **summary}, user=user)
+		frappe.publish_realtime(
+			"crms_call_list_built", {"campaign": campaign, **summary}, user=user, after_commit=True
+		)
 
 
 def make_targets(campaign: str, now: datetime | None = None) -> dict:
@@ -818,29 +818,18 @@ def next_target(campaign: str, now: datetime | None = None) -> dict | None:
 	if mine:
 		return target_card(mine, doc, now)
 	rules = calling_rules(doc)
-	stale = local - timedelta(minutes=LOCK_MINUTES)
+	# zones of the list: a loose scan of the (campaign, timezone, ...) index, a handful of rows
 	T = frappe.qb.DocType(TARGET)
-	due = (T.campaign == campaign) & (
-		(T.status.isin(OPEN) & (T.next_attempt_at.isnull() | (T.next_attempt_at <= local)))
-		| ((T.status == "In Progress") & (T.locked_at < stale))
-	)
 	zones = [
-		z for (z,) in frappe.qb.from_(T).select(T.timezone).distinct().where(due).run() if z and _zone(z)
+		z
+		for (z,) in frappe.qb.from_(T).select(T.timezone).distinct().where(T.campaign == campaign).run()
+		if z and _zone(z)
 	]
 	open_zones = [z for z in zones if ob.in_window(now, _zone(z), rules)]
 	if not open_zones:
 		return None
 	for _round in range(5):
-		names = [
-			n
-			for (n,) in frappe.qb.from_(T)
-			.select(T.name)
-			.where(due & T.timezone.isin(open_zones))
-			.orderby(T.next_attempt_at)
-			.orderby(T.name)
-			.limit(20)
-			.run()
-		]
+		names = due_targets(campaign, open_zones, local)
 		if not names:
 			return None
 		for name in names:
@@ -849,6 +838,46 @@ def next_target(campaign: str, now: datetime | None = None) -> dict | None:
 			if lock(name, agent, now):
 				return target_card(name, doc, now)
 	return None
+
+
+def due_targets(campaign: str, zones: list[str], local: datetime, limit: int = 20) -> list[str]:
+	"""Due targets in the open zones, earliest first (never-called ones first), plus stale locks.
+
+	One query per (zone, status), each an ordered range of the (campaign, timezone, status,
+	next_attempt_at) index read up to `limit` rows: no sort of the whole list.
+	"""
+	T = frappe.qb.DocType(TARGET)
+	found: list[tuple] = []
+	for zone in zones:
+		for status in OPEN:
+			found += (
+				frappe.qb.from_(T)
+				.select(T.next_attempt_at, T.name)
+				.where(
+					(T.campaign == campaign)
+					& (T.timezone == zone)
+					& (T.status == status)
+					& (T.next_attempt_at.isnull() | (T.next_attempt_at <= local))
+				)
+				.orderby(T.next_attempt_at)
+				.limit(limit)
+				.run()
+			)
+	stale = local - timedelta(minutes=LOCK_MINUTES)
+	found += (
+		frappe.qb.from_(T)
+		.select(T.next_attempt_at, T.name)
+		.where(
+			(T.campaign == campaign)
+			& (T.status == "In Progress")
+			& (T.locked_at < stale)
+			& T.timezone.isin(zones)
+		)
+		.limit(limit)
+		.run()
+	)
+	found.sort(key=lambda r: (r[0] is not None, r[0] or local, r[1]))
+	return [name for _at, name in found[:limit]]
 
 
 def still_callable(name: str, campaign, rules: ob.CallingRules, now: datetime) -> bool:
@@ -867,7 +896,8 @@ def still_callable(name: str, campaign, rules: ob.CallingRules, now: datetime) -
 		return True
 	frappe.db.sql(
 		"update `tabCRMS Call Campaign Target` set status = %(s)s, exclusion_reason = %(r)s, "
-		"next_attempt_at = %(n)s, modified = %(now)s where name = %(name)s and status in ('Pending', 'Scheduled')",
+		"next_attempt_at = %(n)s, modified = %(now)s "
+		"where name = %(name)s and status in ('Pending', 'Scheduled')",
 		{"s": status, "r": reason, "n": next_at, "now": naive(now), "name": name},
 	)
 	return False
@@ -1125,7 +1155,8 @@ def mark_do_not_call(t, now: datetime) -> None:
 	if t.phone:
 		frappe.db.sql(
 			"update `tabCRMS Call Campaign Target` set status = 'Excluded', exclusion_reason = %(r)s, "
-			"next_attempt_at = null, modified = %(now)s where phone = %(phone)s and status in ('Pending', 'Scheduled')",
+			"next_attempt_at = null, modified = %(now)s "
+			"where phone = %(phone)s and status in ('Pending', 'Scheduled')",
 			{"r": ob.DO_NOT_CALL, "phone": t.phone, "now": naive(now)},
 		)
 

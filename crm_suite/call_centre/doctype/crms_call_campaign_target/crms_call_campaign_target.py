@@ -13,9 +13,19 @@ class CRMSCallCampaignTarget(Document):
 
 
 def on_doctype_update():
-	# next_target(): due targets of a campaign; one row per party and campaign (rebuilds skip them)
+	# stale locks of a campaign; one row per party and campaign (rebuilds skip them)
 	frappe.db.add_index(
 		"CRMS Call Campaign Target", ["campaign", "status", "next_attempt_at"], "campaign_status_next"
+	)
+	# next_target(): the list's zones (loose index scan) and, per open zone, the due targets in order
+	frappe.db.add_index(
+		"CRMS Call Campaign Target",
+		["campaign", "timezone", "status", "next_attempt_at"],
+		"campaign_zone_status_next",
+	)
+	# Outbound Campaign Results: targets by status and exclusion reason, from the index alone
+	frappe.db.add_index(
+		"CRMS Call Campaign Target", ["campaign", "status", "exclusion_reason"], "campaign_status_reason"
 	)
 	# a "do not call" request drops the number from every open list
 	frappe.db.add_index("CRMS Call Campaign Target", ["phone", "status"], "phone_status")

@@ -87,7 +87,7 @@ def results(filters, by_agent: bool) -> list[dict]:
 		)
 		.groupby(A.campaign, A.agent, A.disposition, A.disposition_code)
 	)
-	conditions = []
+	conditions = [A.campaign.isnotnull()]
 	if filters.get("campaign"):
 		conditions.append(A.campaign == filters.campaign)
 	if filters.get("agent"):
@@ -159,7 +159,7 @@ def results(filters, by_agent: bool) -> list[dict]:
 		rate = ob.connect_rate(codes[key], outbound.CONNECTED)
 		row["connect_rate"] = round(rate, 1) if rate is not None else None
 		row["connected"] = sum(1 for c in codes[key] if c in outbound.CONNECTED)
-	return sorted(rows.values(), key=lambda r: (r["campaign"], r.get("agent") or ""))
+	return sorted(rows.values(), key=lambda r: (r["campaign"] or "", r.get("agent") or ""))
 
 
 def add_targets(rows, row_for, filters) -> None:
