@@ -69,6 +69,7 @@ class DemoBuilder:
 		self._step("call_logs", self.make_call_logs, len(self.plan.call_logs))
 		self._step("service_desk_masters", self.make_service_masters, 1)
 		self._step("service_tickets", self.make_service_tickets, len(self.plan.tickets))
+		self._step("service_quality", self.make_service_quality, 0)
 		frappe.db.commit()
 		return self.timings
 
@@ -434,6 +435,11 @@ class DemoBuilder:
 		from crm_suite.demo.service_desk import make_tickets
 
 		return make_tickets(self, self.plan.tickets)
+
+	def make_service_quality(self) -> int:
+		from crm_suite.demo.quality import build
+
+		return build(self)
 
 	def make_call_logs(self) -> int:
 		return self._each(_("Call Logs"), enumerate(self.plan.call_logs), self._call_log)
