@@ -793,6 +793,7 @@ def update_calibration(name: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # Number cards
 # ------------------------------------------------------------------------------------------------
+@frappe.whitelist()
 def qa_score_card(filters=None) -> dict:
 	since = add_days(nowdate(), -30)
 	value = frappe.db.sql(
@@ -807,6 +808,7 @@ def qa_score_card(filters=None) -> dict:
 	}
 
 
+@frappe.whitelist()
 def open_coaching_card(filters=None) -> dict:
 	value = frappe.db.count(REVIEW, {"coaching_status": "Open", "docstatus": 1})
 	return {

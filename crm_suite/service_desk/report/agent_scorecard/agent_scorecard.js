@@ -34,6 +34,26 @@ frappe.query_reports["Agent Scorecard"] = {
 		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
 		{ fieldname: "window_days", label: __("Reopen Window (Days)"), fieldtype: "Int", default: 7 },
 	],
+	// The chart is drawn here rather than from the server's: on a phone the table is what matters, and
+	// frappe-charts v15 throws "removeChild ... not a child" when it redraws at phone width.
+	get_chart_data(columns, result) {
+		if (window.innerWidth < 576) return undefined;
+		const rows = (result || []).filter((r) => r && !r.is_total).slice(0, 20);
+		if (!rows.length) return undefined;
+		const series = [
+			["csat", __("CSAT %")],
+			["qa_score", __("QA Score")],
+			["fcr_rate", __("FCR %")],
+		];
+		return {
+			data: {
+				labels: rows.map((r) => r.group),
+				datasets: series.map(([key, name]) => ({ name, values: rows.map((r) => r[key] || 0) })),
+			},
+			type: "bar",
+			colors: ["#5e64ff", "#ff9f43", "#29cd42"],
+		};
+	},
 	formatter(value, row, column, data, default_formatter) {
 		let html = default_formatter(value, row, column, data);
 		if (!data || column.fieldname === "group") {
