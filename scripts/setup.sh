@@ -64,9 +64,12 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 if [ "$SYSTEM" = 1 ]; then
 	say "System packages (apt)"
 	$SUDO apt-get update -q
+	# Debian's npm conflicts with a NodeSource nodejs (which bundles npm): ask for node only when missing
+	NODE_PKGS="nodejs npm"
+	command -v node >/dev/null && command -v npm >/dev/null && NODE_PKGS=""
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		git curl cron build-essential pkg-config python3-dev python3-venv python3-pip \
-		mariadb-server mariadb-client libmariadb-dev redis-server nodejs npm \
+		mariadb-server mariadb-client libmariadb-dev redis-server $NODE_PKGS \
 		xfonts-75dpi xfonts-base fontconfig fonts-noto-cjk wkhtmltopdf chromium dovecot-imapd
 	$SUDO tee /etc/mysql/mariadb.conf.d/99-crm-suite.cnf >/dev/null <<'CNF'
 [mysqld]
@@ -80,9 +83,10 @@ default-character-set = utf8mb4
 CNF
 	$SUDO service mariadb restart || ($SUDO mysqld_safe >/dev/null 2>&1 &)
 	for _ in $(seq 30); do mysqladmin ping >/dev/null 2>&1 && break; sleep 1; done
-	# Fresh Debian MariaDB: root logs in through the unix socket; give it a password for bench.
+	# Fresh Debian MariaDB: root logs in through the unix socket; give it a password for bench and keep
+	# the socket login too (Debian's `service mariadb stop` logs in through the socket).
 	if $SUDO mysql -uroot -e "select 1" >/dev/null 2>&1; then
-		$SUDO mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('$DB_PW'); FLUSH PRIVILEGES;"
+		$SUDO mysql -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('$DB_PW'); FLUSH PRIVILEGES;"
 	fi
 	command -v yarn >/dev/null && yarn --version | grep -q '^1\.' || $SUDO npm install -g yarn@1.22.22
 	command -v bench >/dev/null || python3 -m pip install --user frappe-bench || python3 -m pip install --user --break-system-packages frappe-bench
@@ -116,7 +120,8 @@ if [ ! -e apps/crm_suite ]; then
 	ln -s "$REPO" apps/crm_suite
 fi
 grep -qx crm_suite sites/apps.txt || { [ -z "$(tail -c1 sites/apps.txt)" ] || echo >>sites/apps.txt; echo crm_suite >>sites/apps.txt; }
-./env/bin/pip install -q --no-deps -e apps/crm_suite
+# with its dependencies (numpy, scipy: the CLV and segmentation models); frappe and erpnext are bench's
+./env/bin/pip install -q -e apps/crm_suite
 ./env/bin/pip install -q playwright pytest  # browser checks (Debian's chromium, never a downloaded one)
 ./env/bin/pip install -q aiosmtpd  # SMTP sink inside the email intake test
 
