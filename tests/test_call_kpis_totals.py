@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from crm_suite.engine import call_kpis as k
-from tests.test_call_kpis import CALLS, LOGGED
+from test_call_kpis import CALLS, LOGGED  # tests/ is on sys.path (pytest rootdir-relative imports)
 
 
 def _random_calls(n: int, seed: int) -> list[k.CallFact]:

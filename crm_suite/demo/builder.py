@@ -70,6 +70,7 @@ class DemoBuilder:
 		self._step("service_desk_masters", self.make_service_masters, 1)
 		self._step("service_tickets", self.make_service_tickets, len(self.plan.tickets))
 		self._step("service_quality", self.make_service_quality, 0)
+		self._step("call_centre", self.make_call_centre, 0)
 		frappe.db.commit()
 		return self.timings
 
@@ -440,6 +441,13 @@ class DemoBuilder:
 		from crm_suite.demo.quality import build
 
 		return build(self)
+
+	def make_call_centre(self) -> int:
+		"""A month of simulated calls through the real webhook ingestion (engine/call_sim.py)."""
+		from crm_suite.demo.calls import build_demo_calls
+
+		summary = build_demo_calls(days=30, seed=self.seed)
+		return int(summary.get("calls") or summary.get("deliveries") or 0)
 
 	def make_call_logs(self) -> int:
 		return self._each(_("Call Logs"), enumerate(self.plan.call_logs), self._call_log)

@@ -30,6 +30,7 @@ def setup():
 	setup_knowledge_base()
 	grant_read_permissions()
 	create_default_contingency_plans()
+	sync_call_centre_email_reports()
 
 
 # Read rules ERPNext forgot: its Issue form reads Support Settings on load, which only System Manager
@@ -91,6 +92,13 @@ def create_default_contingency_plans():
 	from crm_suite.call_centre.incidents import create_default_plans
 
 	create_default_plans()
+
+
+def sync_call_centre_email_reports():
+	"""Daily, weekly and monthly Call Centre KPIs Auto Email Reports, created disabled (call_centre/setup.py)."""
+	from crm_suite.call_centre.setup import sync_auto_email_reports
+
+	sync_auto_email_reports()
 
 
 def create_default_segment_rules():
