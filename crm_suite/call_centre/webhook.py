@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import time
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -139,8 +140,29 @@ def deliver(
 	except tel.BadEvent as e:
 		log_refusal(e.code, provider_name, e.detail)
 		return HTTP_STATUS.get(e.code, 400), {"ok": False, "error": e.code}
-	names = ingest(provider, events, fresh_snapshot=fresh_snapshot)
+	names = ingest_with_retry(provider, events, fresh_snapshot=fresh_snapshot)
 	return 200, {"ok": True, "events": len(events), "calls": names}
+
+
+DEADLOCK_RETRIES = 3
+
+
+def ingest_with_retry(
+	provider: dict, events: list[tel.CallEvent], *, fresh_snapshot: bool = True
+) -> list[str]:
+	"""ingest(), retried when MariaDB picks this delivery as a deadlock victim: concurrent deliveries of
+	calls that share an agent or a customer can lock the same secondary-index gaps in either order, and
+	a delivery is idempotent, so rolling back and running it again is safe (instead of a 500 the
+	provider would have to retry)."""
+	for attempt in range(DEADLOCK_RETRIES + 1):
+		try:
+			return ingest(provider, events, fresh_snapshot=fresh_snapshot)
+		except frappe.QueryDeadlockError:
+			if attempt == DEADLOCK_RETRIES:
+				raise
+			frappe.db.rollback()
+			time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+	return []
 
 
 def get_provider(name: str) -> dict:

@@ -610,6 +610,35 @@ class TestLateAnswer(WebhookCase):
 
 
 class TestBudgetAndSimulator(WebhookCase):
+	def test_a_deadlock_victim_is_retried_not_refused(self):
+		"""MariaDB rolls back a deadlock victim's whole transaction: the delivery runs again (it is
+		idempotent) instead of answering 500."""
+		from unittest.mock import patch
+
+		real = webhook.ingest
+		calls = []
+
+		def once_a_victim(*args, **kwargs):
+			calls.append(1)
+			if len(calls) == 1:
+				raise frappe.QueryDeadlockError("Deadlock found when trying to get lock")
+			return real(*args, **kwargs)
+
+		call_id = self.prefix + "deadlock"
+		event = {
+			"event_id": call_id + "-0",
+			"call_id": call_id,
+			"type": "ringing",
+			"at": _iso(T0),
+			"from": "+12125550199",
+		}
+		with patch.object(webhook, "ingest", side_effect=once_a_victim):
+			status, answer = self.local(event)
+		self.assertEqual((status, answer["ok"]), (200, True))
+		self.assertEqual(len(calls), 2)
+		self.assertEqual(frappe.db.count("CRMS Call Event", {"call_id": call_id}), 1)
+		self.assertTrue(frappe.db.exists("Call Log", call_id))
+
 	def test_a_delivery_for_a_known_call_costs_five_queries(self):
 		from frappe.tests.utils import patch_hooks
 
