@@ -226,13 +226,14 @@ def candidates(campaign) -> list[dict]:
 	return []  # Manual: targets are added by hand (validate_target fills them in)
 
 
-def _customer_candidates(campaign) -> list[dict]:
+def _customer_query():
+	"""Customers with their primary contact and address: the columns a call target is built from."""
 	Customer, Contact, Address = (
 		frappe.qb.DocType("Customer"),
 		frappe.qb.DocType("Contact"),
 		frappe.qb.DocType("Address"),
 	)
-	query = (
+	return Customer, (
 		frappe.qb.from_(Customer)
 		.left_join(Contact)
 		.on(Contact.name == Customer.customer_primary_contact)
@@ -253,9 +254,26 @@ def _customer_candidates(campaign) -> list[dict]:
 			_flag(Contact, "crms_do_not_contact", "Contact").as_("contact_dnx"),
 			Contact.unsubscribed.as_("unsubscribed"),
 		)
-		.where(Customer.disabled == 0)
-		.orderby(Customer.name)
 	)
+
+
+def _customer_candidate(r) -> dict:
+	return {
+		"party_type": "Customer",
+		"party": r.party,
+		"party_name": r.party_name,
+		"contact": r.contact,
+		"phone": r.contact_mobile or r.contact_phone or r.customer_mobile,
+		"country": r.country,
+		"do_not_call": bool(cint(r.customer_dnc) or cint(r.contact_dnc)),
+		"do_not_contact": bool(cint(r.customer_dnx) or cint(r.contact_dnx) or cint(r.disabled)),
+		"consent": not cint(r.unsubscribed),
+	}
+
+
+def _customer_candidates(campaign) -> list[dict]:
+	Customer, query = _customer_query()
+	query = query.where(Customer.disabled == 0).orderby(Customer.name)
 	source = campaign.get("source")
 	if campaign.get("territory"):
 		query = query.where(Customer.territory == campaign.get("territory"))
@@ -271,22 +289,7 @@ def _customer_candidates(campaign) -> list[dict]:
 			campaign.get("lifecycle_stages"), ["At Risk", "Lapsed"]
 		)
 		query = query.where(Customer.crms_lifecycle_stage.isin(stages))
-	out = []
-	for r in query.run(as_dict=True):
-		out.append(
-			{
-				"party_type": "Customer",
-				"party": r.party,
-				"party_name": r.party_name,
-				"contact": r.contact,
-				"phone": r.contact_mobile or r.contact_phone or r.customer_mobile,
-				"country": r.country,
-				"do_not_call": bool(cint(r.customer_dnc) or cint(r.contact_dnc)),
-				"do_not_contact": bool(cint(r.customer_dnx) or cint(r.contact_dnx) or cint(r.disabled)),
-				"consent": not cint(r.unsubscribed),
-			}
-		)
-	return out
+	return [_customer_candidate(r) for r in query.run(as_dict=True)]
 
 
 def _lead_candidates(campaign) -> list[dict]:
@@ -388,47 +391,8 @@ def party_candidate(party_type: str, party: str, contact: str | None = None) -> 
 
 def _customer_candidates_for(customer: str) -> list[dict]:
 	"""One customer (disabled ones included: they are excluded, not missing)."""
-	rows = []
-	Customer = frappe.qb.DocType("Customer")
-	Contact, Address = frappe.qb.DocType("Contact"), frappe.qb.DocType("Address")
-	r = (
-		frappe.qb.from_(Customer)
-		.left_join(Contact)
-		.on(Contact.name == Customer.customer_primary_contact)
-		.left_join(Address)
-		.on(Address.name == Customer.customer_primary_address)
-		.select(
-			Customer.customer_name,
-			Contact.name.as_("contact"),
-			Contact.mobile_no,
-			Contact.phone,
-			Customer.mobile_no.as_("customer_mobile"),
-			Address.country,
-			Customer.disabled,
-			_flag(Customer, "crms_dnc_phone", "Customer").as_("customer_dnc"),
-			_flag(Customer, "crms_do_not_contact", "Customer").as_("customer_dnx"),
-			_flag(Contact, "crms_do_not_call", "Contact").as_("contact_dnc"),
-			_flag(Contact, "crms_do_not_contact", "Contact").as_("contact_dnx"),
-			Contact.unsubscribed,
-		)
-		.where(Customer.name == customer)
-		.run(as_dict=True)
-	)
-	for x in r:
-		rows.append(
-			{
-				"party_type": "Customer",
-				"party": customer,
-				"party_name": x.customer_name,
-				"contact": x.contact,
-				"phone": x.mobile_no or x.phone or x.customer_mobile,
-				"country": x.country,
-				"do_not_call": bool(cint(x.customer_dnc) or cint(x.contact_dnc)),
-				"do_not_contact": bool(cint(x.customer_dnx) or cint(x.contact_dnx) or cint(x.disabled)),
-				"consent": not cint(x.unsubscribed),
-			}
-		)
-	return rows
+	Customer, query = _customer_query()
+	return [_customer_candidate(r) for r in query.where(Customer.name == customer).run(as_dict=True)]
 
 
 def _contact_row(contact: str) -> dict | None:
