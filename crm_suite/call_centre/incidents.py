@@ -17,6 +17,7 @@ from frappe import _
 from frappe.utils import add_to_date, cint, get_datetime, now_datetime
 
 from crm_suite.engine import incident_flow as flow
+from crm_suite.permissions.users import users_with_roles
 
 DOCTYPE = "CRMS Incident"
 PLAN = "CRMS Contingency Plan"
@@ -98,7 +99,7 @@ def surge_changes(doc) -> None:
 def apply_plan(doc) -> None:
 	plan = frappe.get_doc(PLAN, doc.contingency_plan)
 	start = get_datetime(doc.started_on)
-	users = role_users([s.owner_role for s in plan.steps if s.owner_role])
+	users = users_with_roles(s.owner_role for s in plan.steps)
 	for step in plan.steps:
 		doc.append(
 			"tasks",
@@ -114,30 +115,6 @@ def apply_plan(doc) -> None:
 	doc.announcement = doc.announcement or plan.announcement
 	doc.banner = doc.banner or plan.banner
 	doc.incident_type = doc.incident_type or plan.incident_type
-
-
-def role_users(roles: list[str]) -> dict[str, list[str]]:
-	if not roles:
-		return {}
-	HasRole, User = frappe.qb.DocType("Has Role"), frappe.qb.DocType("User")
-	rows = (
-		frappe.qb.from_(HasRole)
-		.join(User)
-		.on(User.name == HasRole.parent)
-		.select(HasRole.role, User.name)
-		.where(
-			HasRole.role.isin(list(set(roles)))
-			& (HasRole.parenttype == "User")
-			& (User.enabled == 1)
-			& (User.name.notin(["Administrator", "Guest"]))
-		)
-		.orderby(User.name)
-		.run()
-	)
-	out: dict[str, list[str]] = {}
-	for role, user in rows:
-		out.setdefault(role, []).append(user)
-	return out
 
 
 # ------------------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from frappe import _
 from frappe.utils import add_days, cint, escape_html, flt, get_datetime, getdate, now_datetime, nowdate
 
 from crm_suite.engine import qa
+from crm_suite.permissions.users import users_with_roles
 
 REVIEW = "CRMS QA Review"
 SCORECARD = "CRMS QA Scorecard"
@@ -503,23 +504,7 @@ def iso_week(day: date) -> str:
 
 
 def inspectors() -> list[str]:
-	HasRole, User = frappe.qb.DocType("Has Role"), frappe.qb.DocType("User")
-	rows = (
-		frappe.qb.from_(HasRole)
-		.join(User)
-		.on(User.name == HasRole.parent)
-		.select(User.name)
-		.distinct()
-		.where(
-			(HasRole.role == INSPECTOR_ROLE)
-			& (HasRole.parenttype == "User")
-			& (User.enabled == 1)
-			& (User.name.notin(["Administrator", "Guest"]))
-		)
-		.orderby(User.name)
-		.run()
-	)
-	return [r[0] for r in rows]
+	return users_with_roles([INSPECTOR_ROLE]).get(INSPECTOR_ROLE, [])
 
 
 def resolved_tickets(start: date, end: date) -> list[qa.QaTicket]:

@@ -41,6 +41,7 @@ from frappe.utils import (
 
 from crm_suite.engine import nps as nps_engine
 from crm_suite.engine import survey_tokens as tokens
+from crm_suite.permissions.users import users_with_roles
 
 DOCTYPE = "CRMS Survey Response"
 SETTINGS = "CRMS NPS Settings"
@@ -357,23 +358,7 @@ def supervisor_for(team: str | None) -> str | None:
 		user = frappe.db.get_value("CRMS Service Team", team, "supervisor")
 		if user and frappe.db.get_value("User", user, "enabled"):
 			return user
-	HasRole, User = frappe.qb.DocType("Has Role"), frappe.qb.DocType("User")
-	rows = (
-		frappe.qb.from_(HasRole)
-		.join(User)
-		.on(User.name == HasRole.parent)
-		.select(User.name)
-		.where(
-			(HasRole.role == "Service Supervisor")
-			& (HasRole.parenttype == "User")
-			& (User.enabled == 1)
-			& (User.name.notin(["Administrator", "Guest"]))
-		)
-		.orderby(User.name)
-		.limit(1)
-		.run()
-	)
-	return rows[0][0] if rows else None
+	return (users_with_roles(["Service Supervisor"]).get("Service Supervisor") or [None])[0]
 
 
 def create_follow_up(response: str) -> str | None:
