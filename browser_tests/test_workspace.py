@@ -24,8 +24,7 @@ def test_workspace_opens_without_errors(browser, base_url, shots, device):
 		assert page.locator(".widget-title", has_text="Customer").count() >= 1
 		assert page.locator(".widget-title", has_text="Issue").count() >= 1
 		assert page.locator("text=Service Desk").count() >= 1
-		# Checked before the full-page screenshot, which resizes the viewport. (Our charts are Bar charts:
-		# frappe-charts v15's Donut/Pie throw "removeChild ... not a child" from a ResizeObserver redraw.)
+		# Checked before the full-page screenshot, which resizes the viewport (charts: see test_charts.py).
 		assert not errors, "\n".join(errors)
 		page.screenshot(path=str(shots / f"workspace-{device}.png"), full_page=True)
 	finally:

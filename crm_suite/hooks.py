@@ -34,8 +34,11 @@ before_uninstall = "crm_suite.setup.install.before_uninstall"
 # Service desk workspace: the user's teams for the "Team Queue" shortcut (crm_suite/service_desk/dashboard.py)
 # desk-wide fixes (phone-width timeline); served from the app's public folder, no build step needed
 app_include_css = ["/assets/crm_suite/css/desk.css"]
-# Call centre: the screen pop on "crms_call_ringing" and the agent-state menu in the navbar (call_centre/screen_pop.py, agents.py)
 app_include_js = [
+	# frappe-charts' entry animation races its resize redraw ("removeChild ... not a child"): off for all charts
+	"/assets/crm_suite/js/chart_fix.js",
+	# Call centre: the screen pop on "crms_call_ringing" and the agent-state menu in the navbar
+	# (call_centre/screen_pop.py, agents.py)
 	"/assets/crm_suite/js/call_popup.js",
 	# Incidents: the surge-mode banner on every desk page (call_centre/incidents.py)
 	"/assets/crm_suite/js/surge_banner.js",

@@ -34,8 +34,8 @@ frappe.query_reports["Agent Scorecard"] = {
 		{ fieldname: "company", label: __("Company"), fieldtype: "Link", options: "Company" },
 		{ fieldname: "window_days", label: __("Reopen Window (Days)"), fieldtype: "Int", default: 7 },
 	],
-	// The chart is drawn here rather than from the server's: on a phone the table is what matters, and
-	// frappe-charts v15 throws "removeChild ... not a child" when it redraws at phone width.
+	// The chart is drawn here rather than from the server's: on a phone the table is what matters and a
+	// 20-agent bar chart is unreadable at that width, so it is left out there.
 	get_chart_data(columns, result) {
 		if (window.innerWidth < 576) return undefined;
 		const rows = (result || []).filter((r) => r && !r.is_total).slice(0, 20);
