@@ -1,11 +1,17 @@
 """The live call wallboard on a wall screen (1920 px, dark theme) and a phone (390 px): big numbers,
-queue tiles, no errors, nothing wider than the screen, and a refresh when a call arrives."""
+queue tiles, no errors, nothing wider than the screen, and a refresh pushed over socket.io when a signed call
+event reaches the webhook (the board's 15 s poll is stopped first, so only the realtime ping can refresh it)."""
 
+import hashlib
+import hmac
+import json
 import os
 import time
+import uuid
+from datetime import datetime, timezone
 
 import pytest
-from conftest import login, watch_errors
+from conftest import api, login, watch_errors
 
 if not os.environ.get("CRM_SUITE_URL"):
 	pytest.skip(
@@ -16,32 +22,37 @@ if not os.environ.get("CRM_SUITE_URL"):
 SIZES = {"wall": {"width": 1920, "height": 1080}, "phone": {"width": 390, "height": 844}}
 
 
-def _seed_call(page, queue: str) -> str:
-	"""A caller waiting now in `queue`, inserted as the logged-in Administrator; returns its name."""
-	return page.evaluate(
-		"""async (queue) => {
-			const now = frappe.datetime.now_datetime();
-			const doc = await frappe.xcall("frappe.client.insert", { doc: {
-				doctype: "Call Log", id: "_bt-wb-" + Date.now(), from: "+4915100000009", to: "+4930000000",
-				type: "Incoming", status: "Ringing", start_time: now, crms_queue: queue,
-			}});
-			return doc.name;
-		}""",
-		queue,
+def _provider(page) -> dict:
+	"""A generic-adapter telephony provider with its own secret, created as the logged-in Administrator."""
+	tag = uuid.uuid4().hex[:8]
+	provider = {"name": f"_bt-wallboard-{tag}", "secret": f"whsec_{uuid.uuid4().hex}"}
+	api(
+		page,
+		"POST",
+		"/api/resource/CRMS Telephony Provider",
+		{"provider_name": provider["name"], "adapter": "generic", "enabled": 1, "secret": provider["secret"]},
 	)
+	return provider
 
 
-def _end_call(page, name: str) -> None:
-	"""The caller hangs up (so later runs do not count them as waiting)."""
-	page.evaluate(
-		"""async (name) => {
-			await frappe.xcall("frappe.client.set_value", {
-				doctype: "Call Log", name, fieldname: { status: "Canceled",
-					end_time: frappe.datetime.now_datetime() },
-			});
+def _event(page, provider: dict, event: dict) -> None:
+	"""Deliver one call event to the webhook the way a PBX does: no session, signed JSON, fresh timestamp."""
+	body = json.dumps(event, separators=(",", ":"))
+	ts = str(int(time.time()))
+	sig = hmac.new(provider["secret"].encode(), f"{ts}.{body}".encode(), hashlib.sha256).hexdigest()
+	result = page.evaluate(
+		"""async ([url, body, ts, sig]) => {
+			const r = await fetch(url, { method: "POST", body, credentials: "omit", headers: {
+				"Content-Type": "application/json", "X-CRMS-Timestamp": ts, "X-CRMS-Signature": sig } });
+			return { status: r.status, text: await r.text() };
 		}""",
-		name,
+		[f"/api/method/crm_suite.call_centre.webhook.receive?provider={provider['name']}", body, ts, sig],
 	)
+	assert result["status"] == 200, result
+
+
+def _now() -> str:
+	return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -49,6 +60,7 @@ def test_wallboard(browser, base_url, shots, size):
 	context = browser.new_context(viewport=SIZES[size], is_mobile=size == "phone")
 	page = context.new_page()
 	errors = watch_errors(page)
+	providers = []
 	try:
 		login(page, base_url)
 		page.goto(f"{base_url}/app/call-wallboard", wait_until="networkidle")
@@ -57,10 +69,39 @@ def test_wallboard(browser, base_url, shots, size):
 			assert page.locator(f'.crms-wb-tile[data-key="{key}"] .crms-wb-value').count() == 1
 		waiting = int(page.locator('.crms-wb-tile[data-key="waiting"] .crms-wb-value').inner_text())
 
+		provider = _provider(page)
+		providers.append(provider["name"])
+		page.wait_for_function(
+			"() => frappe.realtime && frappe.realtime.socket && frappe.realtime.socket.connected",
+			timeout=30000,
+		)
+		# count the realtime pings this board receives, and stop its 15 s poll: the refresh below can then
+		# only come from socket.io
+		page.evaluate(
+			"""() => {
+				window.__crms_wb_pings = 0;
+				frappe.realtime.on("crms_wallboard", () => window.__crms_wb_pings++);
+				clearInterval(document.getElementById("page-call-wallboard").crms_wallboard.poll);
+			}"""
+		)
 		queue = f"Browser Queue {size} {int(time.time())}"  # a new tile appears only after a refresh
-		call = _seed_call(page, queue)
-		# the page refreshes from the realtime ping or, at the latest, the 15 s poll
-		page.locator(f'.crms-wb-queue[data-queue="{queue}"]').wait_for(timeout=25000)
+		call = f"_bt-wb-{uuid.uuid4().hex[:12]}"
+		_event(
+			page,
+			provider,
+			{
+				"event_id": f"{call}-1",
+				"call_id": call,
+				"type": "ringing",
+				"at": _now(),
+				"direction": "inbound",
+				"from": "+4915100000009",
+				"to": "+4930000000",
+				"queue": queue,
+			},
+		)
+		page.wait_for_function("() => window.__crms_wb_pings > 0", timeout=15000)
+		page.locator(f'.crms-wb-queue[data-queue="{queue}"]').wait_for(timeout=15000)
 		now_waiting = int(page.locator('.crms-wb-tile[data-key="waiting"] .crms-wb-value').inner_text())
 		assert now_waiting >= waiting + 1
 
@@ -86,8 +127,10 @@ def test_wallboard(browser, base_url, shots, size):
 		page.wait_for_timeout(1500)
 		assert not errors, "\n".join(errors)
 		page.screenshot(path=str(shots / f"wallboard-{size}.png"), full_page=True)
-		_end_call(page, call)
+		_event(page, provider, {"event_id": f"{call}-2", "call_id": call, "type": "ended", "at": _now()})
 		if size == "wall":  # leave the next run in the light theme
 			page.get_by_role("button", name="Dark Theme").click()
 	finally:
+		for name in providers:  # its events keep it from being deleted: switch it off
+			api(page, "PUT", f"/api/resource/CRMS Telephony Provider/{name}", {"enabled": 0}, check=False)
 		context.close()
