@@ -12,6 +12,10 @@ volume forecast against a seasonal-naive baseline. Plain Python, no site needed:
    does not overflow a float (A**N passes 1e308 near 100 Erlangs and 155 agents).
 3. Forecast: synthetic Poisson call history with a weekly and intraday pattern and mild growth, 9 weeks
    per seed; the last 28 days (a month) are backtested as 4 rolling weekly folds.
+4. Erlang A (callers who hang up): the exact solution against a discrete-event simulation of the same
+   queue (engine/queue_sim.py, 400,000 calls per scenario), and what planning with it changes on 20 of the
+   day plans above with 2-minute patience: agent-hours against Erlang C, and what Erlang C's head count
+   really delivers once callers do hang up. Speed per `agents_needed` call against Erlang C's.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ if str(ROOT) not in sys.path:
 	sys.path.insert(0, str(ROOT))
 
 from crm_suite.benchmarks import machine_info  # stdlib only, shared by every benchmark
-from crm_suite.engine import erlang, forecast
+from crm_suite.engine import erlang, forecast, queue_sim
 from crm_suite.engine.benchstats import interleaved_order, summarize
 
 
@@ -225,6 +229,84 @@ def forecast_backtest(seeds=(1, 2, 3, 4, 5)) -> dict:
 	}
 
 
+ERLANG_A_SCENARIOS = [
+	# agents, Erlangs, AHT s, patience s, target s
+	(10, 10.0, 180, 120, 20),
+	(20, 22.0, 300, 60, 30),
+	(8, 6.0, 120, 300, 20),
+	(50, 48.0, 240, 180, 20),
+	(5, 4.5, 200, 45, 15),
+]
+
+
+def erlang_a_checks(sim_calls: int = 400_000, day_plans: int = 20, patience: float = 120) -> dict:
+	accuracy = []
+	for n, a, aht, pat, t in ERLANG_A_SCENARIOS:
+		f = erlang.erlang_a(n, a, aht, pat, t)
+		sim = queue_sim.simulate(n, a, aht, pat, t, calls=sim_calls, seed=n)
+		accuracy.append(
+			{
+				"agents": n,
+				"erlangs": a,
+				"aht_s": aht,
+				"patience_s": pat,
+				"target_s": t,
+				"sl": round(f.service_level, 4),
+				"sl_sim": round(sim.service_level, 4),
+				"abandon": round(f.abandon, 4),
+				"abandon_sim": round(sim.abandon, 4),
+				"asa_s": round(f.asa, 2),
+				"asa_sim_s": round(sim.asa, 2),
+			}
+		)
+	plans = make_plans(day_plans, seed=7)
+	hours_c = hours_a = 0.0
+	c_sl, c_ab, a_sl, a_ab = [], [], [], []
+	t_c = t_a = 0.0
+	for p in plans:
+		for calls, aht in p:
+			t0 = time.perf_counter()
+			c = erlang.agents_needed(calls, 1800, aht)
+			t1 = time.perf_counter()
+			a = erlang.agents_needed(calls, 1800, aht, patience_seconds=patience, max_abandon=0.05)
+			t2 = time.perf_counter()
+			t_c, t_a = t_c + t1 - t0, t_a + t2 - t1
+			hours_c += c.agents / 2
+			hours_a += a.agents / 2
+			if calls:
+				# what Erlang C's head count gives when the callers do hang up
+				real = erlang.erlang_a(c.agents, c.traffic, aht, patience, 20)
+				c_sl.append(real.service_level)
+				c_ab.append(real.abandon)
+				a_sl.append(a.service_level)
+				a_ab.append(a.abandon)
+	intervals = sum(len(p) for p in plans)
+	return {
+		"accuracy_vs_simulation": accuracy,
+		"max_abs_sl_error": round(max(abs(r["sl"] - r["sl_sim"]) for r in accuracy), 4),
+		"max_abs_abandon_error": round(max(abs(r["abandon"] - r["abandon_sim"]) for r in accuracy), 4),
+		"max_rel_asa_error": round(max(abs(r["asa_s"] / r["asa_sim_s"] - 1) for r in accuracy), 4),
+		"simulated_calls_per_scenario": sim_calls,
+		"planning": {
+			"day_plans": day_plans,
+			"patience_s": patience,
+			"targets": "80% in 20 s; Erlang A also keeps abandonment <= 5%",
+			"agent_hours_erlang_c": hours_c,
+			"agent_hours_erlang_a": hours_a,
+			"ratio_a_over_c": round(hours_a / hours_c, 4),
+			"erlang_c_staffing_real_median_sl": round(statistics.median(c_sl), 4),
+			"erlang_c_staffing_real_median_abandon": round(statistics.median(c_ab), 4),
+			"erlang_a_staffing_min_sl": round(min(a_sl), 4),
+			"erlang_a_staffing_max_abandon": round(max(a_ab), 4),
+		},
+		"speed_us_per_agents_needed": {
+			"erlang_c": round(t_c / intervals * 1e6, 1),
+			"erlang_a": round(t_a / intervals * 1e6, 1),
+			"ratio_a_over_c": round(t_a / t_c, 1),
+		},
+	}
+
+
 def run(plans: int = 1000, rounds: int = 3) -> dict:
 	return {
 		"benchmark": "staffing",
@@ -234,6 +316,7 @@ def run(plans: int = 1000, rounds: int = 3) -> dict:
 		"speed": speed(make_plans(plans), rounds),
 		"large_traffic": large_traffic(),
 		"forecast": forecast_backtest(),
+		"erlang_a": erlang_a_checks(),
 	}
 
 
@@ -260,5 +343,11 @@ if __name__ == "__main__":
 	print(
 		f"forecast WAPE {f['median_model_wape']} vs seasonal naive {f['median_naive_wape']} "
 		f"(ratio {f['median_wape_ratio']})"
+	)
+	ea = res["erlang_a"]
+	print(
+		f"Erlang A vs simulation: SL error <= {ea['max_abs_sl_error']}, abandon error <= "
+		f"{ea['max_abs_abandon_error']}, ASA error <= {ea['max_rel_asa_error']:.1%}; agent-hours A/C "
+		f"{ea['planning']['ratio_a_over_c']}; {ea['speed_us_per_agents_needed']['erlang_a']} us per call"
 	)
 	print("wrote", out)

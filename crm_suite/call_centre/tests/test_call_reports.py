@@ -12,6 +12,7 @@ from frappe.utils import now_datetime
 from crm_suite.call_centre import cards, setup, wallboard
 from crm_suite.call_centre.report.call_centre_kpis import call_centre_kpis
 from crm_suite.call_centre.report.staffing_plan import staffing_plan
+from crm_suite.engine import erlang
 from crm_suite.tests import CRMSuiteTestCase
 from crm_suite.tests.utils import make_user
 
@@ -222,6 +223,7 @@ class TestCallCentreKpis(CRMSuiteTestCase):
 
 class TestStaffingPlan(CRMSuiteTestCase):
 	QUEUE = "_TQ Staffing"
+	IMPATIENT = "_TQ Staffing Impatient"
 	PLAN_DAY = date(2024, 6, 3)  # Monday
 
 	@classmethod
@@ -260,6 +262,56 @@ class TestStaffingPlan(CRMSuiteTestCase):
 			],
 			rows,
 		)
+		# the same 100 calls a day in a queue whose callers hang up: 10 a day after 60 s, the 90 answered
+		# after 5 s, so the patience estimate is 350 abandoned / (350 x 60 + 3,150 x 5) s = 105 s
+		rows, k = [], 0
+		for day in range(1, 36):
+			d = cls.PLAN_DAY - timedelta(days=day)
+			for j in range(100):
+				start = datetime.combine(d, datetime.min.time()).replace(hour=10, minute=j // 60 * 15)
+				k += 1
+				name = f"_t-staff-imp-{k}"
+				quit = j % 10 == 0
+				answered = None if quit else start
+				wait = 60 if quit else 5
+				rows.append(
+					(
+						name,
+						name,
+						"Incoming",
+						"Completed",
+						start,
+						answered,
+						cls.IMPATIENT,
+						wait,
+						150,
+						0,
+						30,
+						int(quit),
+						now,
+						now,
+					)
+				)
+		frappe.db.bulk_insert(
+			"Call Log",
+			[
+				"name",
+				"id",
+				"type",
+				"status",
+				"start_time",
+				"crms_answered_at",
+				"crms_queue",
+				"crms_wait_seconds",
+				"crms_talk_seconds",
+				"crms_hold_seconds",
+				"crms_wrapup_seconds",
+				"crms_abandoned",
+				"creation",
+				"modified",
+			],
+			rows,
+		)
 		for n in range(20):
 			user = make_user(f"_t_shift_agent_{n}@example.com", ("Call Centre Agent",))
 			frappe.get_doc(
@@ -268,7 +320,7 @@ class TestStaffingPlan(CRMSuiteTestCase):
 					"agent": user,
 					"start_time": "09:00:00",
 					"end_time": "17:00:00",
-					"queues": f"{cls.QUEUE}, other",
+					"queues": f"{cls.QUEUE}, {cls.IMPATIENT}, other",
 					"valid_from": cls.PLAN_DAY - timedelta(days=30),
 				}
 			).insert(ignore_permissions=True)
@@ -305,6 +357,42 @@ class TestStaffingPlan(CRMSuiteTestCase):
 		self.assertEqual((rows["17:00"]["scheduled"], rows["08:30"]["scheduled"]), (0, 0))
 		self.assertIn("WAPE", message)
 		self.assertEqual(len(chart["data"]["labels"]), 48)
+
+	def test_erlang_a_with_patience_from_history_or_given(self):
+		# no abandoned call in this queue's history: Erlang C, and the report says so
+		rows, message, *_ = self.plan(aht_source="Fixed", aht_seconds=180)
+		self.assertEqual(rows["10:00"]["required_on_phones"], 14)
+		self.assertIn("Erlang C", message)
+		# callers who hang up after 105 s (estimated): 13 agents keep abandonment under 5% and SL over 80%
+		# (12 would do for the SL alone, losing 6% of the calls)
+		rows, message, *_ = self.plan(queue=self.IMPATIENT, aht_source="Fixed", aht_seconds=180)
+		r = rows["10:00"]
+		self.assertIn("105", message)
+		self.assertIn("350", message)
+		self.assertEqual((r["required_on_phones"], r["required"]), (13, 19))
+		self.assertEqual((r["scheduled"], r["gap"]), (20, 1))
+		expected = erlang.erlang_a(14, 10.0, 180, 105, 20)  # 20 scheduled, 14 on the phones
+		self.assertEqual(r["expected_sl"], round(100 * expected.service_level, 1))
+		self.assertEqual(r["expected_abandon"], round(100 * expected.abandon, 1))
+		# a patience given in the filters wins over the estimate; no abandonment cap: 12 agents
+		rows, message, *_ = self.plan(
+			queue=self.IMPATIENT, aht_source="Fixed", aht_seconds=180, patience_seconds=120, max_abandon=0
+		)
+		self.assertEqual(rows["10:00"]["required_on_phones"], 12)
+		self.assertIn("120", message)
+		# Erlang C on the same history: no abandonment column, 14 agents
+		columns, data, *_ = staffing_plan.execute(
+			{
+				"date": self.PLAN_DAY,
+				"queue": self.IMPATIENT,
+				"model": "Erlang C",
+				"aht_source": "Fixed",
+				"aht_seconds": 180,
+				"max_occupancy": 0,
+			}
+		)
+		self.assertNotIn("expected_abandon", [c["fieldname"] for c in columns])
+		self.assertEqual({r["interval"]: r for r in data}["10:00"]["required_on_phones"], 14)
 
 	def test_short_roster_occupancy_cap_and_queue_without_shifts(self):
 		rows, *_ = self.plan(aht_source="Fixed", aht_seconds=180, max_occupancy=70)

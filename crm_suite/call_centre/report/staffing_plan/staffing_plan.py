@@ -1,6 +1,10 @@
-"""Staffing Plan: calls forecast per interval from Call Log history, the agents Erlang C says each interval
-needs for the target service level (with occupancy cap and shrinkage), against the agents scheduled in
-CRMS Agent Shift, and the service level and ASA those scheduled agents would give.
+"""Staffing Plan: calls forecast per interval from Call Log history, the agents each interval needs for the
+target service level (with occupancy and abandonment caps and shrinkage), against the agents scheduled in
+CRMS Agent Shift, and the service level, ASA and abandonment those scheduled agents would give.
+
+The default model is Erlang A: callers hang up after a patience estimated from the same history (abandoned
+calls / total time callers waited). Erlang C, where nobody hangs up, is the other choice, and the fallback
+when the history has no abandoned call.
 
 The maths is in the engine: forecast.fit / forecast.backtest (weekly volume x weekday share x intraday
 profile, backtested against the seasonal-naive baseline), erlang.staffing_plan / compare_plan,
@@ -27,7 +31,10 @@ select date(cl.start_time) as d,
 	sum(cl.type = 'Incoming' and (cl.crms_answered_at is not null or cl.crms_abandoned = 1)) as offered,
 	sum(cl.crms_answered_at is not null) as handled,
 	sum(if(cl.crms_answered_at is not null,
-		cl.crms_talk_seconds + cl.crms_hold_seconds + cl.crms_wrapup_seconds, 0)) as handle_seconds
+		cl.crms_talk_seconds + cl.crms_hold_seconds + cl.crms_wrapup_seconds, 0)) as handle_seconds,
+	sum(cl.type = 'Incoming' and cl.crms_abandoned = 1) as abandoned,
+	sum(if(cl.type = 'Incoming' and (cl.crms_answered_at is not null or cl.crms_abandoned = 1),
+		ifnull(cl.crms_wait_seconds, 0), 0)) as waiting_seconds
 from `tabCall Log` cl {hint}
 where cl.start_time >= %(start)s and cl.start_time < %(end)s {conditions}
 group by d, i
@@ -58,10 +65,11 @@ def execute(filters=None):
 	fixed_aht = _f(filters, "aht_seconds", 180)
 	use_history_aht = (filters.aht_source or "History") == "History"
 
-	counts, actual, aht_by_interval, overall_aht = load_history(
+	counts, actual, aht_by_interval, overall_aht, patience_stats = load_history(
 		first, days[-1], weeks, interval, filters.queue
 	)
 	messages = []
+	params.update(patience_params(filters, patience_stats, messages))
 	if counts:
 		predicted = forecast.forecast(counts, days, end=first - timedelta(days=1), interval_minutes=interval)
 		messages.append(backtest_message(counts, interval))
@@ -108,10 +116,11 @@ def execute(filters=None):
 				"status_code": g.status,
 				"expected_sl": None if r.calls == 0 else round(100 * g.service_level, 1),
 				"expected_asa": None if r.calls == 0 or g.asa == float("inf") else round(g.asa, 1),
+				"expected_abandon": None if r.calls == 0 else round(100 * g.abandon, 1),
 			}
 		)
 	return (
-		get_columns(n_days > 1, bool(actual)),
+		get_columns(n_days > 1, bool(actual), params.get("patience_seconds") is not None),
 		data,
 		"<br>".join(messages),
 		get_chart(data, n_days > 1),
@@ -119,9 +128,33 @@ def execute(filters=None):
 	)
 
 
+def patience_params(filters, stats: tuple[int, float], messages: list[str]) -> dict:
+	"""Erlang A's inputs from the filters: the callers' patience (given, or estimated from the history's
+	abandoned calls) and the abandonment cap. Empty for Erlang C."""
+	if (filters.model or "Erlang A") != "Erlang A":
+		return {}
+	abandoned, waiting = stats
+	patience = _f(filters, "patience_seconds", 0) or None
+	if patience is None:
+		patience = erlang.patience_estimate(abandoned, waiting)
+		if patience is None:
+			messages.append(_("No abandoned calls in the history: planned with Erlang C (nobody hangs up)."))
+			return {}
+		messages.append(
+			_(
+				"Erlang A: callers hang up after {0} s on average, estimated from {1} abandoned calls over {2} hours of waiting."
+			).format(round(patience), abandoned, round(waiting / 3600, 1))
+		)
+	else:
+		messages.append(_("Erlang A: callers hang up after {0} s on average.").format(round(patience)))
+	max_abandon = _f(filters, "max_abandon", 5) / 100
+	return {"patience_seconds": patience, "max_abandon": max_abandon or None}
+
+
 def load_history(first: date, last: date, weeks: int, interval: int, queue: str | None):
 	"""Offered calls per (date, interval) for the `weeks` before `first` (the forecast's history) and
-	for the plan days themselves when they are past (actuals), and the AHT per interval of day."""
+	for the plan days themselves when they are past (actuals), the AHT per interval of day, and the
+	history's (abandoned calls, seconds callers waited) for the patience estimate."""
 	start = datetime.combine(first - timedelta(days=7 * weeks), time.min)
 	end = datetime.combine(last + timedelta(days=1), time.min)
 	conditions = "and cl.crms_queue = %(queue)s" if queue else ""
@@ -134,12 +167,15 @@ def load_history(first: date, last: date, weeks: int, interval: int, queue: str 
 	actual: dict[tuple[date, int], int] = {}
 	handled: dict[int, int] = {}
 	handle: dict[int, float] = {}
+	abandoned, waiting = 0, 0.0
 	for r in rows:
 		key = (getdate(r.d), cint(r.i))
 		if key[0] >= first:
 			actual[key] = cint(r.offered)
 			continue
 		counts[key] = flt(r.offered)
+		abandoned += cint(r.abandoned)
+		waiting += flt(r.waiting_seconds)
 		handled[key[1]] = handled.get(key[1], 0) + cint(r.handled)
 		handle[key[1]] = handle.get(key[1], 0.0) + flt(r.handle_seconds)
 	n, total = sum(handled.values()), sum(handle.values())
@@ -147,7 +183,7 @@ def load_history(first: date, last: date, weeks: int, interval: int, queue: str 
 	by_interval = {i: handle[i] / c for i, c in handled.items() if c >= MIN_AHT_SAMPLES and handle[i] > 0}
 	if counts and not any(counts.values()):
 		counts = {}
-	return counts, actual, by_interval, overall
+	return counts, actual, by_interval, overall, (abandoned, waiting)
 
 
 def backtest_message(counts, interval: int) -> str:
@@ -212,7 +248,7 @@ def _time(v) -> time:
 	return time(int(h), int(m))
 
 
-def get_columns(week: bool, with_actual: bool) -> list[dict]:
+def get_columns(week: bool, with_actual: bool, with_abandon: bool = False) -> list[dict]:
 	cols = []
 	if week:
 		cols.append({"fieldname": "day", "label": _("Day"), "fieldtype": "Date", "width": 100})
@@ -233,6 +269,10 @@ def get_columns(week: bool, with_actual: bool) -> list[dict]:
 		{"fieldname": "expected_sl", "label": _("Expected SL %"), "fieldtype": "Percent"},
 		{"fieldname": "expected_asa", "label": _("Expected ASA (s)"), "fieldtype": "Float", "precision": 1},
 	]
+	if with_abandon:
+		cols.append(
+			{"fieldname": "expected_abandon", "label": _("Expected Abandon %"), "fieldtype": "Percent"}
+		)
 	return cols
 
 
