@@ -1,7 +1,8 @@
 """Desk charts survive a resize during their first draw.
 
 frappe-charts 2.0.0-rc22 swaps a chart's <svg> for an animated copy 700-950 ms after it is created (its
-entry animation); a resize in that window makes the ResizeObserver redraw throw "removeChild ... not a
+entry animation); a resize in that window (here: the moment the animated copy goes in, caught by a
+MutationObserver) makes the ResizeObserver redraw throw "removeChild ... not a
 child" (it broke the Agent Scorecard check once in CI). crm_suite's chart_fix.js starts every desk chart
 without the entry animation. The control case asks for the animation explicitly and must still throw:
 it proves the resize lands in the window, so the first case is a real check."""
@@ -20,8 +21,24 @@ DRAW_AND_RESIZE = """async (animate) => {
 	};
 	if (animate) options.disableEntryAnimation = 0;
 	new frappe.Chart(div, options);
-	await new Promise((r) => setTimeout(r, 800));  // inside the 700-950 ms swap
-	div.style.width = "480px";
+	// resize the moment the entry animation swaps in its animated svg copy (700 ms after creation);
+	// a chart without the animation never swaps, and is resized at 900 ms, after its first update
+	await new Promise((resolve) => {
+		const resize = () => {
+			observer.disconnect();
+			clearTimeout(timer);
+			div.style.width = "480px";
+			resolve();
+		};
+		const observer = new MutationObserver((records) => {
+			const swapped = records.some((r) =>
+				[...r.addedNodes].some((n) => n.querySelector && n.querySelector("animate"))
+			);
+			if (swapped) resize();
+		});
+		observer.observe(div, { childList: true, subtree: true });
+		const timer = setTimeout(resize, 900);
+	});
 	await new Promise((r) => setTimeout(r, 1200));
 	const drawn = div.querySelectorAll(".chart-container svg.frappe-chart rect.bar").length;
 	div.remove();
