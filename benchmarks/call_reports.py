@@ -13,7 +13,7 @@ of them within 5 s), 5% voicemail; waits exponential (mean 25 s), talk lognormal
 (skipped when the rows exist); delete with `delete from `tabCall Log` where name like 'BENCH-%'`.
 
 Each case runs the real report function (execute / wallboard.build) once to warm up, then `rounds`
-times with the indexes and `rounds` times with `IGNORE INDEX` on the three Call Log indexes of
+times with the indexes and `rounds` times with `IGNORE INDEX` on the four Call Log indexes of
 ERPNEXT_INDEXES (the report's own code path, through call_data.INDEX_HINT), alternating which side goes
 first. EXPLAIN of each report's query is recorded for both. Goal: < 2 s per report with the indexes.
 """
