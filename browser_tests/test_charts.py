@@ -40,7 +40,9 @@ DRAW_AND_RESIZE = """async (animate) => {
 		const timer = setTimeout(resize, 900);
 	});
 	await new Promise((r) => setTimeout(r, 1200));
-	const drawn = div.querySelectorAll(".chart-container svg.frappe-chart rect.bar").length;
+	const drawn = [...div.querySelectorAll(".chart-container svg.frappe-chart rect.bar")].map((r) =>
+		parseFloat(r.getAttribute("height"))
+	);
 	div.remove();
 	return drawn;
 }"""
@@ -62,6 +64,9 @@ def test_chart_resized_while_drawing(browser, base_url, animate):
 			assert removal, "the control chart did not hit the upstream race: the resize missed the window"
 		else:
 			assert not errors, "\n".join(errors)
-			assert drawn == 3, f"{drawn} bars drawn after the resize, expected 3"
+			# three bars with their data's proportions (3, 5, 2), not the zero-height first frame
+			assert len(drawn) == 3 and min(drawn) > 0, drawn
+			assert drawn[1] > drawn[0] > drawn[2], drawn
+			assert drawn[0] / drawn[1] == pytest.approx(3 / 5, rel=0.05), drawn
 	finally:
 		context.close()

@@ -123,10 +123,9 @@ def test_review_form_and_scorecard(browser, base_url, shots, qa_setup, device):
 		page.goto(f"{base_url}/app/query-report/Agent Scorecard", wait_until="networkidle")
 		page.locator(".dt-scrollable").wait_for(timeout=30000)
 		page.get_by_text(qa_setup["users"]["agent"]).first.wait_for(timeout=30000)
-		page.screenshot(path=str(shots / f"qa-agent-scorecard-{device}.png"), full_page=True)
-
-		page.wait_for_timeout(1500)
+		page.wait_for_timeout(1500)  # the chart's data arrives 700 ms after it is drawn; late errors
 		assert not errors, "agent scorecard: " + "\n".join(errors)
+		page.screenshot(path=str(shots / f"qa-agent-scorecard-{device}.png"), full_page=True)
 		page.goto(f"{base_url}/app/service-quality", wait_until="networkidle")
 		page.locator(".shortcut-widget-box", has_text="Agent Scorecard").first.wait_for(timeout=30000)
 		page.wait_for_timeout(2000)
