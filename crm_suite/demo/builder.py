@@ -24,10 +24,18 @@ COMMIT_EVERY = 25
 
 
 class DemoBuilder:
-	def __init__(self, plan: dp.DemoPlan, seed: int, spec: CompanySpec | None = None, quiet: bool = False):
+	def __init__(
+		self,
+		plan: dp.DemoPlan,
+		seed: int,
+		spec: CompanySpec | None = None,
+		quiet: bool = False,
+		call_days: int = 30,
+	):
 		self.plan = plan
 		self.seed = seed
 		self.quiet = quiet
+		self.call_days = call_days  # days of simulated call-centre traffic, ending yesterday
 		self.timings: dict[str, dict] = {}
 		self.company = ensure_erpnext_ready(spec)
 		self.abbr = frappe.get_cached_value("Company", self.company, "abbr")
@@ -443,10 +451,11 @@ class DemoBuilder:
 		return build(self)
 
 	def make_call_centre(self) -> int:
-		"""A month of simulated calls through the real webhook ingestion (engine/call_sim.py)."""
+		"""`call_days` (a month by default) of simulated calls through the real webhook ingestion
+		(engine/call_sim.py)."""
 		from crm_suite.demo.calls import build_demo_calls
 
-		summary = build_demo_calls(days=30, seed=self.seed)
+		summary = build_demo_calls(days=self.call_days, seed=self.seed)
 		return int(summary.get("calls") or summary.get("deliveries") or 0)
 
 	def make_call_logs(self) -> int:

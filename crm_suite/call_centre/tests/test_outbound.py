@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from unittest.mock import patch
 
 import frappe
+from frappe.tests.utils import change_settings
 from frappe.utils import random_string
 
 from crm_suite.call_centre import outbound
@@ -188,12 +189,16 @@ class TestOutbound(OutboundTestCase):
 		self.assertIn("added: 1 (pending 1", row.build_summary)
 		self.assertEqual(frappe.db.count(outbound.TARGET, {"campaign": c.name, "status": "Pending"}), 1)
 
+	@change_settings("CRMS Settings", {"default_phone_region": "China"})
 	def test_customer_tier_list_normalises_phone_and_zone(self):
 		territory = make_territory(f"_Test Out T {self.suffix}")
 		vip = make_customer(crms_tier="VIP", territory=territory).name
 		contact = make_contact(
 			customer=vip, phone_nos=[{"phone": "(212) 736-5000", "is_primary_mobile_no": 1}]
 		).name
+		# imported before the normaliser ran (or past it): still in US national format, which the site's
+		# default region (China) would misread; the customer's address says where it is
+		frappe.db.set_value("Contact", contact, "mobile_no", "(212) 736-5000")
 		frappe.db.set_value("Customer", vip, "customer_primary_contact", contact)
 		make_address("Customer", vip, "1 Main St", "New York", country="United States")
 		dnc = make_customer(crms_tier="VIP", territory=territory, crms_dnc_phone=1).name

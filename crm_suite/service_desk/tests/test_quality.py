@@ -242,16 +242,23 @@ class TestQuality(CRMSuiteTestCase):
 			).insert(ignore_permissions=True)
 			calls.append(name)
 		created = quality.weekly_sample(nowdate())
-		self.assertEqual(created[card.name], 2)
 		rows = frappe.get_all(
 			quality.REVIEW,
 			filters={"scorecard": card.name},
 			fields=["name", "reference_doctype", "reference_name", "agent"],
 		)
+		self.assertEqual(created[card.name], len(rows))
 		self.assertEqual({r.reference_doctype for r in rows}, {"Call Log"})
-		self.assertTrue({r.reference_name for r in rows} <= set(calls))
-		self.assertEqual({r.agent for r in rows}, {self.agent})
-		side = quality.conversation(rows[0].name)
+		# two of this agent's three calls; other agents' calls of last week (a site with the demo's month
+		# of calls has them) get their own sample of at most two each
+		mine = [r for r in rows if r.agent == self.agent]
+		self.assertEqual(len(mine), 2)
+		self.assertTrue({r.reference_name for r in mine} <= set(calls))
+		per_agent: dict[str, int] = {}
+		for r in rows:
+			per_agent[r.agent] = per_agent.get(r.agent, 0) + 1
+		self.assertLessEqual(max(per_agent.values()), 2)
+		side = quality.conversation(mine[0].name)
 		self.assertIn("billing", side[0]["content"])
 		self.assertIn("invoice", side[0]["content"])
 
