@@ -24,5 +24,7 @@ def before_tests():
 	# suspended queue still gets its Email Queue rows, it just never sends (or commits). Muting mail
 	# instead breaks frappe 15's dummy sender (no email_id) wherever no outgoing account exists.
 	frappe.db.set_default("suspend_email_queue", 1)
+	# the suite creates more than Frappe's 60 users a minute (User.throttle_user_creation): this process only
+	frappe.local.conf.throttle_user_limit = 10_000
 	ensure_erpnext_ready()
 	frappe.db.commit()  # the one expected commit: test records outlive the test run
