@@ -203,7 +203,10 @@ def test_agent_queue_reply_resolve(browser, base_url, shots, desk, device, lang)
 		)
 		assert {"sent_or_received": "Sent"} in communications
 
-		# resolve: status from the form, saved, and the list shows it
+		# resolve: status from the form, saved, and the list shows it. Sending the reply changes the ticket
+		# on the server (first response, status): load that version first, as an agent's desk does when
+		# the realtime update arrives, or the save can meet "document has been modified"
+		page.evaluate("() => cur_frm.reload_doc()")
 		page.evaluate("() => cur_frm.set_value('status', 'Resolved')")
 		page.keyboard.press("Control+s")
 		page.wait_for_function(
