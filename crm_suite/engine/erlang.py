@@ -255,7 +255,7 @@ def agents_needed(
 			patience_seconds=patience_seconds,
 		)
 	a = traffic_erlangs(calls, interval_seconds, aht_seconds)
-	if patience_seconds is not None and patience_seconds < PATIENT_FOREVER * aht_seconds:
+	if _hangs_up(patience_seconds, aht_seconds):
 		return _agents_needed_a(
 			label,
 			calls,
@@ -287,10 +287,19 @@ def agents_needed(
 		if n > limit:
 			raise ValueError("no_staffing_solution")
 		b = a * b / (n + a * b)
-	# round() first so 14 / 0.7 = 20.000000000000004 schedules 20, not 21
-	scheduled = math.ceil(round(n / (1.0 - shrinkage), 9))
 	return StaffingResult(
-		label, calls, a, n, scheduled, sl, wait, occ, pw, aht_seconds, target_seconds, shrinkage
+		label,
+		calls,
+		a,
+		n,
+		_scheduled(n, shrinkage),
+		sl,
+		wait,
+		occ,
+		pw,
+		aht_seconds,
+		target_seconds,
+		shrinkage,
 	)
 
 
@@ -337,13 +346,12 @@ def _agents_needed_a(
 			hi, best = mid, f
 		else:
 			lo = mid + 1
-	scheduled = math.ceil(round(hi / (1.0 - shrinkage), 9))
 	return StaffingResult(
 		label,
 		calls,
 		a,
 		hi,
-		scheduled,
+		_scheduled(hi, shrinkage),
 		best.service_level,
 		best.asa,
 		best.occupancy,
@@ -429,7 +437,7 @@ def compare_plan(
 		phones = math.floor(round(have * (1.0 - r.shrinkage), 9))
 		gap = have - r.scheduled
 		status = "short" if gap < 0 else "over" if gap > 0 else "ok"
-		if r.patience_seconds is not None and r.patience_seconds < PATIENT_FOREVER * r.aht_seconds:
+		if _hangs_up(r.patience_seconds, r.aht_seconds):
 			f = erlang_a(phones, r.traffic, r.aht_seconds, r.patience_seconds, r.target_seconds)
 			out.append(
 				IntervalGap(
@@ -442,6 +450,17 @@ def compare_plan(
 		wait = _asa_from_c(phones, r.traffic, pw, r.aht_seconds)
 		out.append(IntervalGap(r.label, r.scheduled, have, gap, status, phones, sl, wait))
 	return out
+
+
+def _hangs_up(patience_seconds: float | None, aht_seconds: float) -> bool:
+	"""Whether the callers' patience calls for Erlang A (else Erlang C: see PATIENT_FOREVER)."""
+	return patience_seconds is not None and patience_seconds < PATIENT_FOREVER * aht_seconds
+
+
+def _scheduled(on_phones: int, shrinkage: float) -> int:
+	"""Head count to roster so `on_phones` remain after shrinkage. round() first so 14 / 0.7 =
+	20.000000000000004 schedules 20, not 21."""
+	return math.ceil(round(on_phones / (1.0 - shrinkage), 9))
 
 
 def _check_servers_traffic(servers: int, traffic: float) -> None:

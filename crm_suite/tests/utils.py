@@ -115,10 +115,6 @@ def make_lead(lead_name: str | None = None, **kwargs):
 
 def make_user(email: str, roles: tuple[str, ...] = ("Sales User",)) -> str:
 	"""A desk user with only the given roles (created once, roles reset on each call)."""
-	# Frappe refuses more than `throttle_user_limit` (60) new users a minute, and a fast run of the suite
-	# creates more (TestStaffingPlan alone makes 20): lift the limit for this test process only
-	if frappe.local.conf.get("throttle_user_limit", 60) < 10_000:
-		frappe.local.conf.throttle_user_limit = 10_000
 	if not frappe.db.exists("User", email):
 		frappe.get_doc(
 			{"doctype": "User", "email": email, "first_name": email.split("@")[0], "send_welcome_email": 0}
